@@ -1,0 +1,81 @@
+"""What every rule shares: its metadata, the firm it judges for, and the evidence it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from auditor.domains import domain_label, host_of, registered_domain
+from auditor.items import Evidence
+from auditor.page import Page
+from auditor.table2 import tools
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule's stable identity; names, category and direction come from Table 2."""
+
+    letter: str
+    slug: str
+    version: int
+
+    @property
+    def rule_id(self) -> str:
+        return f"{self.letter}-{self.slug}"
+
+    @property
+    def name_en(self) -> str:
+        return tools()[self.letter].name_en
+
+    @property
+    def name_fr(self) -> str:
+        return tools()[self.letter].name_fr
+
+    @property
+    def category(self) -> str:
+        return tools()[self.letter].group
+
+    @property
+    def direction(self) -> str:
+        return tools()[self.letter].direction
+
+
+@dataclass(frozen=True, slots=True)
+class Firm:
+    """The firm a page is judged for: what counts as its own domain and name."""
+
+    firm_id: str
+    registered: str
+    name: str = ""
+    profiles: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def label(self) -> str:
+        """`lumisonde` for `lumisonde.ca`: the name part shared by sister domains."""
+        return domain_label(self.registered)
+
+    def owns_domain(self, domain: str) -> bool:
+        """The firm's registered domain, a subdomain of it, or a sister domain.
+
+        A sister domain has the same name under another suffix (`firm.com` for `firm.ca`).
+        """
+        domain = domain.lower().rstrip(".")
+        if domain == self.registered or domain.endswith("." + self.registered):
+            return True
+        return bool(self.label) and domain_label(registered_domain(domain)) == self.label
+
+    def owns_url(self, url: str) -> bool:
+        host = host_of(url)
+        return bool(host) and self.owns_domain(host)
+
+
+Detector = Callable[[Page, Firm], Iterable[Evidence]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A registered rule: its metadata and its pure detection function."""
+
+    info: RuleInfo
+    detect: Detector
+    doc: str
