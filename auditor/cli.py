@@ -1,0 +1,201 @@
+"""The `auditor` command: crawl, report, export, demo and runs.
+
+Scrapy runs in-process (CrawlerProcess), not as a subprocess. Bad input stops with one
+line naming the problem and what to do, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: one line, exit code 2."""
+
+
+def scrapy_settings(overrides: dict[str, Any]) -> Any:
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("auditor.settings", priority="project")
+    for key, value in overrides.items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def parse_set_options(values: Sequence[str]) -> dict[str, str]:
+    result = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"bad -s {item!r}: write -s NAME=VALUE")
+        result[key.strip()] = value
+    return result
+
+
+def quiet_known_failures() -> None:
+    """Failed fetches are counted and summarised per firm; their tracebacks are noise."""
+    import logging
+
+    for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry",
+                 "scrapy.core.scraper", "scrapy.core.engine"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def run_crawl(firms_file: str, overrides: dict[str, Any]) -> int:
+    """Validate the firms file, crawl every firm, store the run; return the run id."""
+    from scrapy.crawler import CrawlerProcess
+
+    from auditor.connect_to import ConnectToError, parse_routes
+    from auditor.firms import FirmsFileError, load_firms
+    from auditor.storage import StorageError, connect
+    from spiders.audit import AuditSpider
+
+    try:
+        rows, errors = load_firms(firms_file)
+        parse_routes(overrides.get("CONNECT_TO"))
+        connect(overrides.get("AUDIT_DB", "audit.sqlite")).close()
+    except (FirmsFileError, ConnectToError, StorageError) as exc:
+        raise UsageError(str(exc)) from None
+    for error in errors:
+        print(f"skipped {firms_file}: {error}", file=sys.stderr)
+    process = CrawlerProcess(scrapy_settings(overrides))
+    quiet_known_failures()
+    crawler = process.create_crawler(AuditSpider)
+    process.crawl(crawler, firms=firms_file, firm_rows=rows)
+    process.start()
+    spider = crawler.spider
+    if spider is None or getattr(spider, "run_id", None) is None:
+        raise UsageError("the crawl did not start: see the messages above")
+    return int(spider.run_id)
+
+
+def _crawl_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {"AUDIT_DB": str(args.db)}
+    if args.connect_to:
+        overrides["CONNECT_TO"] = list(args.connect_to)
+    if args.page_cap is not None:
+        overrides["AUDIT_PAGE_CAP"] = args.page_cap
+    if args.depth_cap is not None:
+        overrides["AUDIT_DEPTH_CAP"] = args.depth_cap
+    if args.per_domain is not None:
+        overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.per_domain
+    if args.delay is not None:
+        overrides["DOWNLOAD_DELAY"] = args.delay
+    if args.no_autothrottle:
+        overrides["AUTOTHROTTLE_ENABLED"] = False
+    overrides.update(parse_set_options(args.set or []))
+    return overrides
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    run_id = run_crawl(args.firms, _crawl_overrides(args))
+    print(f"run {run_id} stored in {args.db}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from reports.html import write_reports
+
+    index = write_reports(Path(args.db), args.run, Path(args.out))
+    print(index.resolve())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reports.export import write_export
+
+    write_export(Path(args.db), args.run, args.format, args.what, sys.stdout)
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from auditor.storage import connect
+
+    con = connect(args.db, readonly=True)
+    rows = con.execute(
+        "SELECT r.id, r.started_at, r.finished_at, r.status, count(f.firm_id), r.firms_file "
+        "FROM runs r LEFT JOIN firms f ON f.run_id = r.id GROUP BY r.id ORDER BY r.id"
+    ).fetchall()
+    print("run\tstarted\tfinished\tstatus\tfirms\tfirms_file")
+    for row in rows:
+        print("\t".join("" if v is None else str(v) for v in row))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from auditor.demo import run_demo
+
+    index = run_demo(Path(args.out), Path(args.db) if args.db else None)
+    print(index.resolve())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="auditor",
+        description="Audit the marketing web presence of B2B technology firms (Table-2 tools).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    crawl = sub.add_parser("crawl", help="crawl a list of firms and store what the rules find")
+    crawl.add_argument("firms", help="CSV with firm_id,domain[,name,stage,...] or one domain per line")
+    crawl.add_argument("--db", default="audit.sqlite", help="SQLite file (default: audit.sqlite)")
+    crawl.add_argument("--connect-to", action="append", metavar="HOST=http://127.0.0.1:PORT",
+                       help="send requests for HOST and its subdomains to a local server "
+                            "(repeatable); URLs stay public")
+    crawl.add_argument("--page-cap", type=int, help="pages per firm (default 300)")
+    crawl.add_argument("--depth-cap", type=int, help="links away from the home page (default 5)")
+    crawl.add_argument("--per-domain", type=int, help="requests at a time per site (default 2)")
+    crawl.add_argument("--delay", type=float, help="seconds between requests to a site (0.5)")
+    crawl.add_argument("--no-autothrottle", action="store_true", help="fixed delays only")
+    crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                       help="any Scrapy or auditor setting")
+    crawl.set_defaults(func=cmd_crawl)
+
+    report = sub.add_parser("report", help="write HTML reports of a run")
+    report.add_argument("--db", default="audit.sqlite")
+    report.add_argument("--run", default="latest", help="run number or 'latest'")
+    report.add_argument("--out", required=True, help="folder for index.html and firm pages")
+    report.set_defaults(func=cmd_report)
+
+    export = sub.add_parser("export", help="print a run's results as CSV or JSON")
+    export.add_argument("--db", default="audit.sqlite")
+    export.add_argument("--run", default="latest")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--what", choices=("status", "evidence"), default="status",
+                        help="status: firm × letter; evidence: every evidence row")
+    export.set_defaults(func=cmd_export)
+
+    runs = sub.add_parser("runs", help="list the runs stored in a database")
+    runs.add_argument("--db", default="audit.sqlite")
+    runs.set_defaults(func=cmd_runs)
+
+    demo = sub.add_parser("demo", help="serve the bundled demo region locally, audit it, report")
+    demo.add_argument("--out", default="demo-out", help="folder for the reports (demo-out)")
+    demo.add_argument("--db", help="SQLite file (default: OUT/demo.sqlite)")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from auditor.storage import StorageError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UsageError, StorageError, ValueError) as exc:
+        print(f"auditor: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""SQLite storage of runs, firms, pages and evidence: one file, every run kept.
+
+One writer (the crawl's pipeline) writes in batches; readers (reports, export) only read.
+WAL mode lets a report read while a crawl writes, and makes an interrupted crawl lose at
+most the batch in flight. Every statement is parameterised.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from auditor.firms import FirmRow
+from auditor.items import Evidence, PageItem
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    firms_file TEXT NOT NULL DEFAULT '',
+    settings_json TEXT NOT NULL DEFAULT '{}',
+    rule_versions_json TEXT NOT NULL DEFAULT '{}',
+    auditor_version TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS firms (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    firm_id TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    start_url TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    stage TEXT NOT NULL DEFAULT '',
+    region TEXT NOT NULL DEFAULT '',
+    founded INTEGER,
+    first_foreign_sale_year INTEGER,
+    profiles TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'pending',
+    reason TEXT NOT NULL DEFAULT '',
+    pages INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, firm_id)
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    firm_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    content_type TEXT NOT NULL DEFAULT '',
+    size INTEGER NOT NULL DEFAULT 0,
+    depth INTEGER NOT NULL DEFAULT 0,
+    lang TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    fetched_at TEXT NOT NULL,
+    UNIQUE (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS evidence (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    firm_id TEXT NOT NULL,
+    letter TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    value TEXT NOT NULL,
+    url TEXT NOT NULL,
+    location TEXT NOT NULL,
+    snippet TEXT NOT NULL,
+    confidence REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS evidence_run_firm ON evidence (run_id, firm_id, letter);
+CREATE INDEX IF NOT EXISTS pages_run_firm ON pages (run_id, firm_id);
+"""
+
+
+class StorageError(Exception):
+    """The database cannot be opened or is not an auditor database."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open (and for writers create) the database, in WAL mode with foreign keys on."""
+    file = Path(path)
+    if readonly and not file.exists():
+        raise StorageError(f"no database at {str(file)!r}: run 'auditor crawl' first or pass --db")
+    try:
+        if readonly:
+            con = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+        else:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(file)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.executescript(SCHEMA)
+            con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            con.commit()
+        con.execute("PRAGMA foreign_keys=ON")
+        con.execute("SELECT count(*) FROM runs").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{str(file)!r} is not an auditor database ({exc}): pass another --db") from None
+    return con
+
+
+class Store:
+    """The writer's view of the database."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.con = connect(path)
+
+    def close(self) -> None:
+        self.con.commit()
+        self.con.close()
+
+    def create_run(self, firms_file: str, settings: dict[str, object],
+                   rule_versions: dict[str, int], version: str) -> int:
+        cur = self.con.execute(
+            "INSERT INTO runs (started_at, firms_file, settings_json, rule_versions_json, "
+            "auditor_version) VALUES (?, ?, ?, ?, ?)",
+            (now(), firms_file, json.dumps(settings, sort_keys=True, default=str),
+             json.dumps(rule_versions, sort_keys=True), version),
+        )
+        self.con.commit()
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def add_firms(self, run_id: int, firms: Iterable[FirmRow]) -> None:
+        self.con.executemany(
+            "INSERT OR IGNORE INTO firms (run_id, firm_id, domain, start_url, name, stage, region, "
+            "founded, first_foreign_sale_year, profiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, f.firm_id, f.site.host, f.site.start_url, f.name, f.stage, f.region,
+              f.founded, f.first_foreign_sale_year, " ".join(f.profiles)) for f in firms],
+        )
+        self.con.commit()
+
+    def save_pages(self, run_id: int, items: Sequence[PageItem]) -> None:
+        """Store a batch of pages and their evidence in one transaction."""
+        fetched = now()
+        with self.con:
+            for item in items:
+                cur = self.con.execute(
+                    "INSERT OR IGNORE INTO pages (run_id, firm_id, url, status, content_type, size, "
+                    "depth, lang, title, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (run_id, item.firm_id, item.url, item.status, item.content_type[:100],
+                     item.size, item.depth, item.lang[:10], item.title[:300], fetched),
+                )
+                if cur.rowcount == 0:
+                    continue  # the page was stored already (a resumed run): keep the first
+                self.con.executemany(
+                    "INSERT INTO evidence (run_id, firm_id, letter, rule_id, value, url, location, "
+                    "snippet, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_evidence_row(run_id, item.firm_id, e) for e in item.evidence],
+                )
+
+    def set_firm_outcome(self, run_id: int, firm_id: str, status: str, reason: str,
+                         pages: int, errors: int) -> None:
+        with self.con:
+            self.con.execute(
+                "UPDATE firms SET status = ?, reason = ?, pages = ?, errors = ? "
+                "WHERE run_id = ? AND firm_id = ?",
+                (status, reason[:500], pages, errors, run_id, firm_id),
+            )
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        with self.con:
+            self.con.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?",
+                             (now(), status, run_id))
+
+
+def _evidence_row(run_id: int, firm_id: str, e: Evidence) -> tuple[object, ...]:
+    return (run_id, firm_id, e.letter, e.rule_id, e.value[:500], e.url[:2000], e.location,
+            e.snippet[:160], e.confidence)
+
+
+def resolve_run(con: sqlite3.Connection, run: str) -> int:
+    """`latest` or a run id → an existing run id."""
+    if run == "latest":
+        row = con.execute("SELECT max(id) FROM runs").fetchone()
+        if row is None or row[0] is None:
+            raise StorageError("the database holds no run yet: run 'auditor crawl' first")
+        return int(row[0])
+    if not run.isdigit():
+        raise StorageError(f"bad run {run!r}: give a run number or 'latest'")
+    if con.execute("SELECT 1 FROM runs WHERE id = ?", (int(run),)).fetchone() is None:
+        raise StorageError(f"no run {run} in this database: 'auditor runs' lists them")
+    return int(run)

@@ -1,0 +1,153 @@
+"""Real crawls of the fixture sites through the real Scrapy stack and CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, connect_args, guarded_env, run_auditor
+
+FIRMS = """firm_id,domain,name,stage
+OC,opticlair.ca,OptiClair,entry
+PS,https://plainsite.com/,Plain Site,post-entry
+BAD,not a domain,,
+DN,refused-firm.com,Refused Firm,
+"""
+
+
+@pytest.fixture(scope="module")
+def crawled(fixture_sites, tmp_path_factory) -> tuple[Path, str, str]:
+    work = tmp_path_factory.mktemp("crawl")
+    (work / "firms.csv").write_text(FIRMS, encoding="utf-8")
+    db = work / "audit.sqlite"
+    result = run_auditor(
+        "crawl", str(work / "firms.csv"), "--db", str(db), *connect_args(fixture_sites),
+        "--connect-to", "refused-firm.com=http://127.0.0.1:9", "--no-autothrottle", "--delay", "0",
+    )
+    assert result.returncode == 0, result.stderr
+    return db, result.stdout, result.stderr
+
+
+def rows(db: Path, sql: str, *params: object) -> list[tuple]:
+    with sqlite3.connect(db) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def test_crawl_follows_own_site_subdomains_and_sitemap(crawled) -> None:
+    db, _, _ = crawled
+    urls = {u for (u,) in rows(db, "SELECT url FROM pages WHERE firm_id = 'OC'")}
+    assert urls == {
+        "https://opticlair.ca/",
+        "https://opticlair.ca/fr/produits.html",
+        "https://opticlair.ca/fr/contact.html",
+        "https://opticlair.ca/fr/orphelin.html",  # only the sitemap leads there
+        "https://en.opticlair.ca/",  # a language subdomain is the same site
+        "https://en.opticlair.ca/about.html",
+    }
+
+
+def test_robots_txt_is_obeyed_and_documents_not_downloaded(crawled) -> None:
+    db, _, _ = crawled
+    urls = {u for (u,) in rows(db, "SELECT url FROM pages")}
+    assert not any("/prive/" in u for u in urls)
+    assert not any(u.endswith(".pdf") for u in urls)
+
+
+def test_rules_find_own_tools_with_evidence(crawled) -> None:
+    db, _, _ = crawled
+    found = rows(db, "SELECT letter, value, url, location FROM evidence WHERE firm_id = 'OC'")
+    by_letter = {letter for letter, *_ in found}
+    assert by_letter == {"a", "d", "g"}
+    values = {value for _, value, _, _ in found}
+    assert "ventes@opticlair.ca" in values
+    assert "https://www.linkedin.com/company/opticlair" in values
+    assert "jean.tremblay@opticlair.ca" not in values
+    assert not any("spie" in v for v in values)  # another organisation's profile
+
+
+def test_traps_give_no_evidence(crawled) -> None:
+    db, _, _ = crawled
+    assert rows(db, "SELECT letter, value FROM evidence WHERE firm_id = 'PS'") == []
+
+
+def test_firm_outcomes_are_stored(crawled) -> None:
+    db, _, stderr = crawled
+    outcomes = {f: (s, r) for f, s, r in rows(db, "SELECT firm_id, status, reason FROM firms")}
+    assert outcomes["OC"] == ("done", "")
+    assert outcomes["PS"] == ("done", "")
+    assert outcomes["DN"] == ("failed", "connection refused")
+    assert "BAD" not in outcomes
+    assert "line 4: bad domain 'not a domain'" in stderr
+    assert "1 failed" in stderr
+
+
+def test_pages_keep_public_urls_and_languages(crawled) -> None:
+    db, _, _ = crawled
+    langs = dict(rows(db, "SELECT url, lang FROM pages"))
+    assert langs["https://opticlair.ca/"] == "fr"
+    assert langs["https://en.opticlair.ca/about.html"] == "en"
+    assert not any("127.0.0.1" in u for u in langs)
+
+
+def test_run_is_recorded_with_settings_and_rule_versions(crawled) -> None:
+    db, stdout, _ = crawled
+    (run,) = rows(db, "SELECT id, finished_at, status, rule_versions_json FROM runs")
+    assert stdout.strip() == f"run {run[0]} stored in {db}"
+    assert run[1] and run[2] == "done"
+    assert '"g-analytics-tag": 1' in run[3]
+
+
+def test_page_cap_makes_a_partial_crawl(fixture_sites, tmp_path) -> None:
+    (tmp_path / "firms.txt").write_text("opticlair.ca\n", encoding="utf-8")
+    db = tmp_path / "a.sqlite"
+    result = run_auditor("crawl", str(tmp_path / "firms.txt"), "--db", str(db), "--page-cap", "2",
+                         *connect_args(fixture_sites), "--no-autothrottle")
+    assert result.returncode == 0, result.stderr
+    (status, reason, pages) = rows(db, "SELECT status, reason, pages FROM firms")[0]
+    assert (status, pages) == ("partial", 2)
+    assert "page cap" in reason
+
+
+def test_scrapy_crawl_command_works_too(fixture_sites, tmp_path) -> None:
+    import subprocess
+
+    (tmp_path / "firms.csv").write_text("firm_id,domain\nOC,opticlair.ca\n", encoding="utf-8")
+    db = tmp_path / "s.sqlite"
+    routes = ",".join(fixture_sites.routes())
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "audit", "-a", f"firms={tmp_path / 'firms.csv'}",
+         "-s", f"AUDIT_DB={db}", "-s", f"CONNECT_TO={routes}", "-s", "AUTOTHROTTLE_ENABLED=0",
+         "-s", "DOWNLOAD_DELAY=0"],
+        cwd=REPO, env=guarded_env(), capture_output=True, text=True, timeout=240, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(rows(db, "SELECT url FROM pages")) == 6
+    assert {r[0] for r in rows(db, "SELECT letter FROM evidence")} == {"a", "d", "g"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read the firms file"),
+        ("firm_id,domain\nA,not a domain\n", "no valid firm"),
+        ("name,stage\nx,entry\n", "lacks the column(s) firm_id, domain"),
+    ],
+)
+def test_unusable_firms_file_stops_with_exit_2(tmp_path, content, message) -> None:
+    path = tmp_path / "firms.csv"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run_auditor("crawl", str(path), "--db", str(tmp_path / "x.sqlite"))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_connect_to_is_one_line_error(tmp_path) -> None:
+    (tmp_path / "f.txt").write_text("opticlair.ca\n", encoding="utf-8")
+    result = run_auditor("crawl", str(tmp_path / "f.txt"), "--connect-to", "opticlair.ca")
+    assert result.returncode == 2
+    assert "bad --connect-to 'opticlair.ca'" in result.stderr
