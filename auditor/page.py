@@ -79,6 +79,7 @@ class Page:
     iframes: list[str] = field(default_factory=list)
     cf_emails: list[str] = field(default_factory=list)  # Cloudflare-protected hex strings
     feeds: list[str] = field(default_factory=list)  # RSS/Atom feeds the page announces
+    cache: dict[str, object] = field(default_factory=dict)  # work shared among rules
 
     @property
     def mailto(self) -> list[Link]:
