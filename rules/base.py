@@ -11,33 +11,57 @@ from auditor.page import Page
 from auditor.table2 import tools
 
 
+# Findings recorded beyond Table 2 (shown in reports, never scored): code → (EN, FR) names.
+EXTRAS: dict[str, tuple[str, str]] = {
+    "contact-form": ("Contact form", "Formulaire de contact"),
+    "news": ("Press releases and news", "Communiqués et nouvelles"),
+    "live-chat": ("Live chat", "Clavardage en direct"),
+    "marketing-automation": ("Marketing automation and CRM", "Automatisation marketing et GRC"),
+    "gated-content": ("Gated content (form before download)", "Contenu contre formulaire"),
+    "organization": ("schema.org Organization data", "Données schema.org Organization"),
+    "languages": ("Languages offered", "Langues offertes"),
+    "distributors": ("Distributors or representatives abroad", "Distributeurs ou représentants"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
-    """A rule's stable identity; names, category and direction come from Table 2."""
+    """A rule's stable identity; names, category and direction come from Table 2.
+
+    `letter` is a Table-2 letter (a–y) or, for findings beyond Table 2, a code of EXTRAS.
+    """
 
     letter: str
     slug: str
     version: int
+
+    def __post_init__(self) -> None:
+        if self.letter not in tools() and self.letter not in EXTRAS:
+            raise ValueError(f"rule {self.slug!r}: unknown letter or extra {self.letter!r}")
 
     @property
     def rule_id(self) -> str:
         return f"{self.letter}-{self.slug}"
 
     @property
+    def is_extra(self) -> bool:
+        return self.letter in EXTRAS
+
+    @property
     def name_en(self) -> str:
-        return tools()[self.letter].name_en
+        return EXTRAS[self.letter][0] if self.is_extra else tools()[self.letter].name_en
 
     @property
     def name_fr(self) -> str:
-        return tools()[self.letter].name_fr
+        return EXTRAS[self.letter][1] if self.is_extra else tools()[self.letter].name_fr
 
     @property
     def category(self) -> str:
-        return tools()[self.letter].group
+        return "beyond-table-2" if self.is_extra else tools()[self.letter].group
 
     @property
     def direction(self) -> str:
-        return tools()[self.letter].direction
+        return "" if self.is_extra else tools()[self.letter].direction
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,359 @@
+"""Offline HTML reports of a run: an index with the firms × Table-2 matrix, one page per firm.
+
+Crawled text is hostile, so every template is autoescaped, only http(s) URLs become links,
+snippets are cleaned and bounded, and a CSP forbids scripts. The pages carry their CSS
+inline: reports travel as files and must open offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from auditor import __version__
+from auditor.table2 import Tool
+from reports.checklist import (
+    CRAWL_FAILED,
+    CRAWL_FINISHED,
+    NOT_OBSERVABLE,
+    PRESENT,
+    RunData,
+    firm_summary,
+    letter_status,
+    read_run,
+    records,
+    stage_counts,
+    tool_list,
+)
+
+MAX_SNIPPET = 160
+MAX_URL_TEXT = 90
+MAX_EVIDENCE_SHOWN = 20
+MAX_NAME = 60
+GROUP_TITLES = {
+    "digital": "Digital",
+    "events": "Events",
+    "documentation": "Documentation & publications",
+    "relations": "Personal relations",
+}
+STAGE_TITLES = {"entry": "Entry", "post-entry": "Post-entry", "": "No stage given"}
+_SAFE_NAME = re.compile(r"[^a-z0-9_.-]")
+_WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+)
+_HIDDEN_CATEGORIES = ("Cc", "Cf", "Co", "Cs")  # controls, bidi overrides, private use
+
+
+@cache
+def environment() -> Environment:
+    """The one Jinja environment: autoescape always on (never select_autoescape)."""
+    return Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+# ---- hostile text -------------------------------------------------------------------------
+
+def clean_text(text: object, limit: int | None = None) -> str:
+    """Printable text on one line: controls and bidi overrides removed, bounded with '…'."""
+    if text is None:
+        return ""
+    chars = (" " if c.isspace() else c for c in str(text))
+    visible = "".join(c for c in chars if unicodedata.category(c) not in _HIDDEN_CATEGORIES)
+    flat = " ".join(visible.split())
+    if limit is not None and len(flat) > limit:
+        return flat[: limit - 1].rstrip() + "…"
+    return flat
+
+
+def safe_href(url: object) -> str | None:
+    """The URL when it is a plain http(s) URL with a host; None for anything else."""
+    if not isinstance(url, str) or not url or len(url) > 2000:
+        return None
+    if any(c.isspace() or unicodedata.category(c) in _HIDDEN_CATEGORIES for c in url):
+        return None
+    lowered = url.lower()
+    if not lowered.startswith(("http://", "https://")):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+# ---- file names ---------------------------------------------------------------------------
+
+def firm_filename(firm_id: str) -> str:
+    """A portable file name from the firm id alone: lower-case, [a-z0-9_.-], no '..'.
+
+    When cleaning changed the id, a short hash of the id keeps names distinct
+    (`ACME` and `acme`, `x..y` and `x.y`) on case-insensitive file systems too.
+    """
+    name = _SAFE_NAME.sub("-", firm_id.lower())
+    name = re.sub(r"\.{2,}", ".", name).strip(".-")[:MAX_NAME].rstrip(".-") or "firm"
+    if name.split(".")[0] in _WINDOWS_DEVICES:
+        name = "_" + name
+    if name != firm_id:
+        name += "-" + hashlib.sha256(firm_id.encode("utf-8")).hexdigest()[:8]
+    return name + ".html"
+
+
+def firm_page_path(out_dir: Path, firm_id: str) -> Path:
+    """Where a firm's page goes; refuses any path that would leave out_dir."""
+    path = out_dir / "firms" / firm_filename(firm_id)
+    if not path.resolve().is_relative_to(out_dir.resolve()):
+        raise ValueError(f"firm page for {firm_id!r} would leave the report folder: refused")
+    return path
+
+
+def _unique_filenames(firm_ids: list[str]) -> dict[str, str]:
+    """File name per firm id, with a longer hash in the unlikely case two names collide."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for firm_id in firm_ids:
+        name = firm_filename(firm_id)
+        if name in taken:
+            name = "firm-" + hashlib.sha256(firm_id.encode("utf-8")).hexdigest()[:24] + ".html"
+        taken.add(name)
+        names[firm_id] = name
+    return names
+
+
+# ---- view models --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    """One evidence row as shown: a link only when the URL is http(s)."""
+
+    href: str | None
+    url_text: str
+    location: str
+    snippet: str
+    value: str
+    rule_id: str
+    confidence: float
+
+
+@dataclass(slots=True)
+class LetterView:
+    """One Table-2 tool for one firm."""
+
+    tool: Tool
+    status: str
+    count: int
+    evidence: list[EvidenceView] = field(default_factory=list)
+    hidden: int = 0
+
+
+@dataclass(slots=True)
+class FirmView:
+    """A firm's header data, its matrix row and its letters."""
+
+    firm_id: str
+    name: str
+    domain: str
+    start_href: str | None
+    stage: str
+    status: str
+    reason: str
+    pages: int
+    errors: int
+    filename: str
+    present: int
+    observable: int
+    direct: int
+    indirect: int
+    letters: list[LetterView] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == CRAWL_FAILED
+
+    @property
+    def unfinished(self) -> bool:
+        return self.status not in CRAWL_FINISHED and not self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """A Table-2 group (digital, events, documentation, relations) and its tools."""
+
+    key: str
+    title: str
+    category: str
+    tools: list[Tool]
+
+
+def groups() -> list[GroupView]:
+    """Table 2's groups in order, as the paper lays them out."""
+    result: list[GroupView] = []
+    for tool in tool_list():
+        if not result or result[-1].key != tool.group:
+            title = GROUP_TITLES.get(tool.group, tool.group.title())
+            result.append(GroupView(tool.group, title, tool.category, []))
+        result[-1].tools.append(tool)
+    return result
+
+
+def _evidence_view(row: dict[str, Any]) -> EvidenceView:
+    return EvidenceView(
+        href=safe_href(row["url"]),
+        url_text=clean_text(row["url"], MAX_URL_TEXT),
+        location=clean_text(row["location"], 20),
+        snippet=clean_text(row["snippet"], MAX_SNIPPET),
+        value=clean_text(row["value"], MAX_SNIPPET),
+        rule_id=clean_text(row["rule_id"], 60),
+        confidence=float(row["confidence"]),
+    )
+
+
+def _letters(status_rows: list[dict[str, Any]], evidence_rows: list[dict[str, Any]]) -> list[LetterView]:
+    by_letter: dict[str, list[dict[str, Any]]] = {}
+    for row in evidence_rows:
+        by_letter.setdefault(row["letter"], []).append(row)
+    tools = {tool.letter: tool for tool in tool_list()}
+    views = []
+    for row in status_rows:
+        found = by_letter.get(row["letter"], [])
+        views.append(LetterView(
+            tool=tools[row["letter"]], status=row["status"], count=int(row["evidence_count"]),
+            evidence=[_evidence_view(e) for e in found[:MAX_EVIDENCE_SHOWN]],
+            hidden=max(0, len(found) - MAX_EVIDENCE_SHOWN),
+        ))
+    return views
+
+
+def firm_views(run: RunData) -> list[FirmView]:
+    """Everything the templates show about each firm, cleaned for display."""
+    status = letter_status(run)
+    summary = {row["firm_id"]: row for row in records(firm_summary(status))}
+    status_by_firm: dict[str, list[dict[str, Any]]] = {}
+    for row in records(status):
+        status_by_firm.setdefault(row["firm_id"], []).append(row)
+    evidence_by_firm: dict[str, list[dict[str, Any]]] = {}
+    for row in records(run.evidence):
+        evidence_by_firm.setdefault(row["firm_id"], []).append(row)
+    firms = records(run.firms)
+    filenames = _unique_filenames([f["firm_id"] for f in firms])
+    views = []
+    for firm in firms:
+        firm_id = firm["firm_id"]
+        counts = summary.get(firm_id, {})
+        views.append(FirmView(
+            firm_id=firm_id,
+            name=clean_text(firm["name"], 200) or firm_id,
+            domain=clean_text(firm["domain"], 253),
+            start_href=safe_href(firm["start_url"]),
+            stage=clean_text(firm["stage"], 20),
+            status=clean_text(firm["status"], 20),
+            reason=clean_text(firm["reason"], 300),
+            pages=int(firm["pages_stored"]),
+            errors=int(firm["errors"] or 0),
+            filename=filenames[firm_id],
+            present=int(counts.get("present", 0)),
+            observable=int(counts.get("observable", 0)),
+            direct=int(counts.get("direct", 0)),
+            indirect=int(counts.get("indirect", 0)),
+            letters=_letters(status_by_firm.get(firm_id, []), evidence_by_firm.get(firm_id, [])),
+        ))
+    return views
+
+
+@dataclass(frozen=True, slots=True)
+class StageRow:
+    """A footer row of the matrix: firms of one stage showing each tool."""
+
+    title: str
+    crawled: int
+    counts: list[int | None]  # None for tools that are not observable
+
+
+def stage_rows(run: RunData) -> list[StageRow]:
+    """Entry, post-entry, unstaged (when any) and all firms, failed crawls left out."""
+    counts = stage_counts(run, letter_status(run))
+    tools = tool_list()
+    rows = []
+    order = [s for s in STAGE_TITLES if s in counts.index]
+    order += sorted(s for s in counts.index if s not in STAGE_TITLES)
+    for stage in order:
+        line = counts.loc[stage]
+        rows.append(StageRow(STAGE_TITLES.get(stage, clean_text(stage, 20)), int(line["crawled"]),
+                             [int(line[t.letter]) if t.observable else None for t in tools]))
+    total = counts.sum()
+    all_counts = [int(total[t.letter]) if t.observable else None for t in tools]
+    rows.append(StageRow("All crawled firms", int(total["crawled"]) if len(counts) else 0,
+                         all_counts if len(counts) else [0 if t.observable else None for t in tools]))
+    return rows
+
+
+def run_view(run: RunData, firms: list[FirmView]) -> dict[str, Any]:
+    """The run's header: ids, dates, status, and crawl outcome counts."""
+    row = run.run
+    return {
+        "id": run.run_id,
+        "started_at": clean_text(row.get("started_at"), 40),
+        "finished_at": clean_text(row.get("finished_at"), 40),
+        "status": clean_text(row.get("status"), 20),
+        "firms_file": clean_text(PurePosixPath(str(row.get("firms_file") or "")).name, 120),
+        "auditor_version": clean_text(row.get("auditor_version"), 40),
+        "firms": len(firms),
+        "done": sum(f.status == "done" for f in firms),
+        "partial": sum(f.status == "partial" for f in firms),
+        "failed": sum(f.failed for f in firms),
+        "unfinished": sum(f.unfinished for f in firms),
+        "pages": sum(f.pages for f in firms),
+    }
+
+
+# ---- rendering ----------------------------------------------------------------------------
+
+def _context(run: RunData, firms: list[FirmView]) -> dict[str, Any]:
+    return {
+        "run": run_view(run, firms),
+        "groups": groups(),
+        "tools": tool_list(),
+        "version": __version__,
+        "PRESENT": PRESENT,
+        "NOT_OBSERVABLE": NOT_OBSERVABLE,
+    }
+
+
+def render_index(run: RunData, firms: list[FirmView]) -> str:
+    return environment().get_template("index.html").render(
+        **_context(run, firms), firms=firms, stage_rows=stage_rows(run), root="",
+    )
+
+
+def render_firm(run: RunData, firms: list[FirmView], firm: FirmView) -> str:
+    return environment().get_template("firm.html").render(
+        **_context(run, firms), firm=firm, root="../",
+    )
+
+
+def write_reports(db: Path, run: str, out_dir: Path) -> Path:
+    """Write index.html and firms/<name>.html for one run; return the index path."""
+    data = read_run(db, run)
+    firms = firm_views(data)
+    (out_dir / "firms").mkdir(parents=True, exist_ok=True)
+    for firm in firms:
+        path = firm_page_path(out_dir, firm.firm_id).with_name(firm.filename)
+        if not path.resolve().is_relative_to(out_dir.resolve()):
+            raise ValueError(f"firm page for {firm.firm_id!r} would leave the report folder")
+        path.write_text(render_firm(data, firms, firm), encoding="utf-8")
+    index = out_dir / "index.html"
+    index.write_text(render_index(data, firms), encoding="utf-8")
+    return index
