@@ -129,6 +129,24 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from auditor.evaluate import evaluate, format_evaluation, load_labels
+    from reports.checklist import letter_status, read_run
+
+    labels = load_labels(Path(args.labels))
+    run = read_run(Path(args.db), args.run)
+    result = evaluate(letter_status(run), run.evidence, labels)
+    if args.json:
+        print(json.dumps({"per_letter": result.per_letter.to_dict(orient="records"),
+                          "overall": result.overall, "disagreements": result.disagreements},
+                         ensure_ascii=False, indent=1, default=str))
+    else:
+        print(format_evaluation(result))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from auditor.demo import run_demo
 
@@ -172,6 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--what", choices=("status", "evidence"), default="status",
                         help="status: firm × letter; evidence: every evidence row")
     export.set_defaults(func=cmd_export)
+
+    evaluate = sub.add_parser("evaluate", help="compare a run with hand labels, per letter")
+    evaluate.add_argument("--labels", required=True,
+                          help="labels CSV: site,letter,present,evidence_file,quote,...")
+    evaluate.add_argument("--db", default="audit.sqlite")
+    evaluate.add_argument("--run", default="latest")
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    evaluate.set_defaults(func=cmd_evaluate)
 
     runs = sub.add_parser("runs", help="list the runs stored in a database")
     runs.add_argument("--db", default="audit.sqlite")

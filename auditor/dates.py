@@ -14,10 +14,12 @@ MONTHS = {
     "nov": 11, "novembre": 11, "december": 12, "dec": 12, "decembre": 12,
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_FULL = "|".join(sorted((m for m in MONTHS if len(m) > 4 or m in ("mars", "mai", "juin", "june", "july", "may")), key=len, reverse=True))
 DATE_PATTERN = re.compile(
     rf"\b(?:(?P<y1>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)"
     rf"|(?P<mo2>{_MONTH})\.? (?P<d2>[0-3]?\d)(?:st|nd|rd|th)?,? (?P<y2>(?:19|20)\d\d)"
-    rf"|(?P<d3>[0-3]?\d)(?:er)? (?P<mo3>{_MONTH})\.? (?P<y3>(?:19|20)\d\d))\b"
+    rf"|(?P<d3>[0-3]?\d)(?:er)? (?P<mo3>{_MONTH})\.? (?P<y3>(?:19|20)\d\d)"
+    rf"|(?P<mo4>{_MONTH_FULL}) (?:de )?(?P<y4>(?:19|20)\d\d))\b"
 )
 
 
@@ -31,8 +33,10 @@ def find_dates(folded: str) -> list[date]:
                 value = date(int(groups["y1"]), int(groups["m1"]), int(groups["d1"]))
             elif groups["y2"]:
                 value = date(int(groups["y2"]), MONTHS[groups["mo2"]], int(groups["d2"]))
-            else:
+            elif groups["y3"]:
                 value = date(int(groups["y3"]), MONTHS[groups["mo3"]], int(groups["d3"]))
+            else:  # "April 2026": a month-precision date, counted as its first day
+                value = date(int(groups["y4"]), MONTHS[groups["mo4"]], 1)
         except ValueError:
             continue
         found.append(value)

@@ -21,15 +21,22 @@ def demo_root() -> Path:
     return Path(str(resources.files("auditor").joinpath("demo_region")))
 
 
+def crawl_served(firms_file: Path, db: Path, root: Path, sites: dict[str, Path] | None = None,
+                 settings: dict[str, object] | None = None) -> int:
+    """Serve local sites by host name, crawl the firms through them, return the run id."""
+    from auditor.cli import run_crawl
+
+    with serving(root, sites) as server:
+        overrides = {"AUDIT_DB": str(db), "CONNECT_TO": server.routes(), **FAST_LOCAL}
+        return run_crawl(str(firms_file), {**overrides, **(settings or {})})
+
+
 def run_demo(out: Path, db: Path | None = None) -> Path:
     """Serve, crawl and report the demo region; return the index.html path."""
-    from auditor.cli import run_crawl
     from reports.html import write_reports
 
     root = demo_root()
     out.mkdir(parents=True, exist_ok=True)
     db = db or out / "demo.sqlite"
-    with serving(root / "sites") as server:
-        run_id = run_crawl(str(root / "firms.csv"),
-                           {"AUDIT_DB": str(db), "CONNECT_TO": server.routes(), **FAST_LOCAL})
+    run_id = crawl_served(root / "firms.csv", db, root / "sites")
     return write_reports(db, str(run_id), out)

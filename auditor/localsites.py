@@ -20,13 +20,21 @@ TYPES = {".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8"
          ".pdf": "application/pdf", ".json": "application/json", ".rss": "application/rss+xml"}
 
 
-def resolve(root: Path, host: str, path: str) -> Path | None:
-    """The file that answers PATH on HOST, or None; never a file outside root."""
-    host = host.split(":", 1)[0].lower()
-    site = root / host
-    if not site.is_dir() and host.startswith("www."):
-        site = root / host[4:]
-    if not site.is_dir():
+def site_folder(root: Path, sites: dict[str, Path], host: str) -> Path | None:
+    """The folder serving HOST: an explicit mapping first, else root/HOST (or root/HOST-without-www)."""
+    host = host.split(":", 1)[0].lower().rstrip(".")
+    for name in (host, host.removeprefix("www.")):
+        if name in sites:
+            return sites[name]
+        if (root / name).is_dir() and name:
+            return root / name
+    return None
+
+
+def resolve(root: Path, host: str, path: str, sites: dict[str, Path] | None = None) -> Path | None:
+    """The file that answers PATH on HOST, or None; never a file outside the site's folder."""
+    site = site_folder(root, sites or {}, host)
+    if site is None:
         return None
     clean = unquote(path).lstrip("/")
     base = (site / clean).resolve()
@@ -40,10 +48,12 @@ def resolve(root: Path, host: str, path: str) -> Path | None:
 
 class _Handler(BaseHTTPRequestHandler):
     root: Path
+    sites: dict[str, Path]
     server_version = "localsites"
 
     def do_GET(self) -> None:
-        target = resolve(self.root, self.headers.get("Host", ""), urlsplit(self.path).path)
+        target = resolve(self.root, self.headers.get("Host", ""), urlsplit(self.path).path,
+                         self.sites)
         if target is None:
             self._send(404, b"<html><body><h1>Not found</h1></body></html>", "text/html")
             return
@@ -68,8 +78,10 @@ class _Handler(BaseHTTPRequestHandler):
 class SiteServer:
     """A threaded static server for a folder of host folders, on an ephemeral port."""
 
-    def __init__(self, root: str | Path, port: int = 0):
-        handler = type("Handler", (_Handler,), {"root": Path(root).resolve()})
+    def __init__(self, root: str | Path, port: int = 0, sites: dict[str, Path] | None = None):
+        """Serve root/<host>/ folders, and the folders named in `sites` for their hosts."""
+        self.sites = {h.lower(): Path(p).resolve() for h, p in (sites or {}).items()}
+        handler = type("Handler", (_Handler,), {"root": Path(root).resolve(), "sites": self.sites})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -81,7 +93,8 @@ class SiteServer:
 
     def hosts(self) -> list[str]:
         root = Path(self.httpd.RequestHandlerClass.root)  # type: ignore[attr-defined]
-        return sorted(p.name for p in root.iterdir() if p.is_dir())
+        folders = {p.name for p in root.iterdir() if p.is_dir()} if root.is_dir() else set()
+        return sorted(folders | set(self.sites))
 
     def routes(self) -> list[str]:
         """`HOST=http://127.0.0.1:PORT` for every host folder, ready for --connect-to."""
@@ -97,8 +110,8 @@ class SiteServer:
 
 
 @contextmanager
-def serving(root: str | Path) -> Iterator[SiteServer]:
-    server = SiteServer(root).start()
+def serving(root: str | Path, sites: dict[str, Path] | None = None) -> Iterator[SiteServer]:
+    server = SiteServer(root, sites=sites).start()
     try:
         yield server
     finally:

@@ -33,6 +33,14 @@ REGION_TOKENS = (  # id/class tokens that mark a page region, first match wins
     ("topbar", "header"),
 )
 DOCUMENT_EXTENSIONS = (".pdf", ".ppt", ".pptx", ".pps", ".ppsx", ".doc", ".docx", ".odt", ".odp")
+# Files that are never pages: not crawled, and not evidence either.
+ASSET_EXTENSIONS = (
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",
+    ".css", ".js", ".mjs", ".map", ".json", ".woff", ".woff2", ".ttf", ".eot", ".otf",
+    ".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".exe", ".msi", ".dmg", ".iso", ".bin",
+    ".mp3", ".mp4", ".m4v", ".mov", ".avi", ".wmv", ".webm", ".wav", ".ogg", ".flv", ".swf",
+    ".xls", ".xlsx", ".csv", ".step", ".stp", ".stl", ".dwg", ".dxf", ".igs", ".iges",
+)
 _TOKEN_SPLIT = re.compile(r"[\s_-]+")
 _PATH_LANG = re.compile(r"/(fr|en)(?:[-_][a-z]{2})?(?:/|$)", re.IGNORECASE)
 _FR_WORDS = re.compile(r"\b(?:les|des|est|une|pour|avec|nous|vous|sur|dans)\b")
@@ -98,6 +106,11 @@ def is_document(url: str) -> bool:
     """PDF, slide and word-processor files, which are evidence but not crawled."""
     path = urlsplit(url).path.lower()
     return path.endswith(DOCUMENT_EXTENSIONS)
+
+
+def is_asset(url: str) -> bool:
+    """Images, scripts, archives, media and CAD files: never worth a page request."""
+    return urlsplit(url).path.lower().endswith(ASSET_EXTENSIONS)
 
 
 def absolute_url(base: str, href: str) -> str | None:
@@ -192,7 +205,7 @@ def parse_page(url: str, html: str) -> Page:
             try:
                 jsonld.append(json.loads(body[:MAX_JSONLD_CHARS]))
             except ValueError:
-                pass
+                continue  # malformed JSON-LD is common; the rest of the page still counts
         elif body.strip():
             inline_scripts.append(body[:MAX_INLINE_SCRIPT_CHARS])
 

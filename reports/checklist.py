@@ -109,6 +109,7 @@ def letter_status(run: RunData) -> pd.DataFrame:
     status[out["evidence_count"] > 0] = PRESENT
     status[~out["letter"].map(_observable).astype(bool)] = NOT_OBSERVABLE
     out["status"] = status
+    out["example_url"] = out["example_url"].astype(object).where(out["example_url"].notna(), None)
     return out[STATUS_COLUMNS]
 
 

@@ -112,11 +112,11 @@ def firm_filename(firm_id: str) -> str:
     return name + ".html"
 
 
-def firm_page_path(out_dir: Path, firm_id: str) -> Path:
+def firm_page_path(out_dir: Path, filename: str) -> Path:
     """Where a firm's page goes; refuses any path that would leave out_dir."""
-    path = out_dir / "firms" / firm_filename(firm_id)
+    path = out_dir / "firms" / filename
     if not path.resolve().is_relative_to(out_dir.resolve()):
-        raise ValueError(f"firm page for {firm_id!r} would leave the report folder: refused")
+        raise ValueError(f"the page {filename!r} would leave the report folder: refused")
     return path
 
 
@@ -209,6 +209,34 @@ def groups() -> list[GroupView]:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class CategoryView:
+    """Table 2's top level (digital, traditional) spanning its groups in the matrix header."""
+
+    title: str
+    groups: list[GroupView]
+
+    @property
+    def span(self) -> int:
+        return sum(len(group.tools) for group in self.groups)
+
+    @property
+    def single(self) -> bool:
+        """Digital has one group of the same name: its header spans both header rows."""
+        return len(self.groups) == 1
+
+
+def categories() -> list[CategoryView]:
+    """Groups gathered under their category, in Table 2's order."""
+    result: list[CategoryView] = []
+    for group in groups():
+        title = group.category.title()
+        if not result or result[-1].title != title:
+            result.append(CategoryView(title, []))
+        result[-1].groups.append(group)
+    return result
+
+
 def _evidence_view(row: dict[str, Any]) -> EvidenceView:
     return EvidenceView(
         href=safe_href(row["url"]),
@@ -294,9 +322,8 @@ def stage_rows(run: RunData) -> list[StageRow]:
         rows.append(StageRow(STAGE_TITLES.get(stage, clean_text(stage, 20)), int(line["crawled"]),
                              [int(line[t.letter]) if t.observable else None for t in tools]))
     total = counts.sum()
-    all_counts = [int(total[t.letter]) if t.observable else None for t in tools]
-    rows.append(StageRow("All crawled firms", int(total["crawled"]) if len(counts) else 0,
-                         all_counts if len(counts) else [0 if t.observable else None for t in tools]))
+    rows.append(StageRow("All crawled firms", int(total["crawled"]),
+                         [int(total[t.letter]) if t.observable else None for t in tools]))
     return rows
 
 
@@ -325,6 +352,8 @@ def _context(run: RunData, firms: list[FirmView]) -> dict[str, Any]:
     return {
         "run": run_view(run, firms),
         "groups": groups(),
+        "categories": categories(),
+        "group_starts": {group.tools[0].letter for group in groups()},
         "tools": tool_list(),
         "version": __version__,
         "PRESENT": PRESENT,
@@ -350,9 +379,7 @@ def write_reports(db: Path, run: str, out_dir: Path) -> Path:
     firms = firm_views(data)
     (out_dir / "firms").mkdir(parents=True, exist_ok=True)
     for firm in firms:
-        path = firm_page_path(out_dir, firm.firm_id).with_name(firm.filename)
-        if not path.resolve().is_relative_to(out_dir.resolve()):
-            raise ValueError(f"firm page for {firm.firm_id!r} would leave the report folder")
+        path = firm_page_path(out_dir, firm.filename)
         path.write_text(render_firm(data, firms, firm), encoding="utf-8")
     index = out_dir / "index.html"
     index.write_text(render_index(data, firms), encoding="utf-8")

@@ -10,7 +10,6 @@ from auditor.items import Evidence
 from auditor.page import Page
 from auditor.table2 import tools
 
-
 # Findings recorded beyond Table 2 (shown in reports, never scored): code → (EN, FR) names.
 EXTRAS: dict[str, tuple[str, str]] = {
     "contact-form": ("Contact form", "Formulaire de contact"),

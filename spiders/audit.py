@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 from auditor.domains import registered_domain
 from auditor.firms import FirmRow, load_firms
 from auditor.items import FirmOutcome, PageItem
-from auditor.page import is_document, parse_page
+from auditor.page import is_asset, is_document, parse_page
 from rules import run_rules
 from rules.base import Firm
 
@@ -136,7 +136,7 @@ class AuditSpider(scrapy.Spider):
         if depth > self.depth_cap:
             return
         for url in urls:
-            if not url.startswith(("http://", "https://")) or is_document(url):
+            if not url.startswith(("http://", "https://")) or is_document(url) or is_asset(url):
                 continue
             key = seen_key(url)
             if key in firm.seen or not self._owned(firm, url):

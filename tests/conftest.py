@@ -16,11 +16,11 @@ GUARD = TESTS / "netguard"
 SHARED = REPO.parent / "shared"
 sys.path.insert(0, str(GUARD))
 
-from tests_netguard import install  # noqa: E402
+from tests_netguard import install
 
 install()
 
-from auditor.localsites import SiteServer  # noqa: E402
+from auditor.localsites import SiteServer
 
 
 def guarded_env() -> dict[str, str]:

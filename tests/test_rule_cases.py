@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.domains import registered_domain, host_of
+from auditor.domains import host_of, registered_domain
 from auditor.page import parse_page
 from auditor.table2 import observable_letters
 from rules import RULES
