@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -327,13 +328,25 @@ def stage_rows(run: RunData) -> list[StageRow]:
     return rows
 
 
+def display_time(value: object) -> str:
+    """`2026-05-01T09:30:12+00:00` → `2026-05-01 09:30 UTC`; anything else as clean text."""
+    text = clean_text(value, 40)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.utcoffset() is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def run_view(run: RunData, firms: list[FirmView]) -> dict[str, Any]:
     """The run's header: ids, dates, status, and crawl outcome counts."""
     row = run.run
     return {
         "id": run.run_id,
-        "started_at": clean_text(row.get("started_at"), 40),
-        "finished_at": clean_text(row.get("finished_at"), 40),
+        "started_at": display_time(row.get("started_at")),
+        "finished_at": display_time(row.get("finished_at")),
         "status": clean_text(row.get("status"), 20),
         "firms_file": clean_text(PurePosixPath(str(row.get("firms_file") or "")).name, 120),
         "auditor_version": clean_text(row.get("auditor_version"), 40),
