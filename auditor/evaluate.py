@@ -8,6 +8,7 @@ audit's answer, or the label's quote for what the audit missed, so each can be r
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def _disagreement(kind: str, label: Label, evidence: pd.DataFrame) -> dict[str, 
 
 
 def _fmt(value: float) -> str:
-    return "  -  " if value != value else f"{value:.2f}"
+    return "  -  " if math.isnan(value) else f"{value:.2f}"
 
 
 def format_evaluation(result: Evaluation) -> str:

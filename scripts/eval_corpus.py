@@ -16,9 +16,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from auditor.demo import crawl_served  # noqa: E402
-from auditor.evaluate import evaluate, format_evaluation, load_labels  # noqa: E402
-from reports.checklist import letter_status, read_run  # noqa: E402
+from auditor.demo import crawl_served
+from auditor.evaluate import evaluate, format_evaluation, load_labels
+from reports.checklist import letter_status, read_run
 
 
 def prepare(corpus: Path, out: Path) -> tuple[Path, dict[str, Path]]:

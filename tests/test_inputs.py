@@ -57,8 +57,8 @@ def test_csv_rows_are_validated_one_by_one() -> None:
         "line 4: duplicate firm_id 'E1': each firm needs its own id",
         "line 5: unknown stage 'growth': use 'entry', 'post-entry' or leave it empty",
         "line 6: founded '19x9' is not a year such as 2015",
-        "line 7: profile 'https://www.facebook.com/sharer/sharer.php?u=x' is not a social-platform "
-        "account URL",
+        ("line 7: profile 'https://www.facebook.com/sharer/sharer.php?u=x' is not a "
+         "social-platform account URL"),
     ]
 
 
@@ -90,5 +90,5 @@ def test_connect_to_routes_hosts_and_subdomains() -> None:
 @pytest.mark.parametrize("bad", ["firm.ca", "firm.ca=127.0.0.1:80", "=http://127.0.0.1:1",
                                  "firm.ca=https://127.0.0.1:1"])
 def test_bad_connect_to_values_are_refused(bad: str) -> None:
-    with pytest.raises(ConnectToError, match="write HOST=http://127.0.0.1:PORT"):
+    with pytest.raises(ConnectToError, match=r"write HOST=http://127\.0\.0\.1:PORT"):
         parse_routes([bad])

@@ -12,7 +12,7 @@ from tests.conftest import TESTS, run_auditor
 
 
 def test_guard_refuses_connections_beyond_loopback() -> None:
-    with socket.socket() as sock, pytest.raises(OSError, match="only 127.0.0.1 is allowed"):
+    with socket.socket() as sock, pytest.raises(OSError, match=r"only 127\.0\.0\.1 is allowed"):
         sock.connect(("192.0.2.1", 80))
     with pytest.raises(socket.gaierror, match="network guard"):
         socket.getaddrinfo("example.com", 80)

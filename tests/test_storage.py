@@ -8,7 +8,7 @@ import pytest
 
 from auditor.firms import parse_firms
 from auditor.items import Evidence, PageItem
-from auditor.storage import Store, StorageError, connect, resolve_run
+from auditor.storage import StorageError, Store, connect, resolve_run
 
 HOSTILE = "x'); DROP TABLE pages;--"
 
