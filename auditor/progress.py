@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def firms_finished(spider: AuditSpider) -> int:
     """Firms with no request still in flight."""
-    return sum(1 for f in spider.state.values() if f.pages + f.errors + f.robots_skipped >= f.scheduled)
+    return sum(1 for firm in spider.state.values() if spider.settled(firm))
 
 
 class Progress:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,14 @@ class RunData:
     evidence: pd.DataFrame  # every evidence row, by firm_id, Table-2 order, then id
 
 
+@cache
+def _ranks() -> dict[str, int]:
+    return {letter: rank for rank, letter in enumerate(tools())}
+
+
 def letter_rank(letter: str) -> int:
     """Position in Table 2; letters outside it sort last."""
-    order = list(tools())
-    return order.index(letter) if letter in order else len(order)
+    return _ranks().get(letter, len(_ranks()))
 
 
 def load_run(con: sqlite3.Connection, run_id: int) -> RunData:

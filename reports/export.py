@@ -7,6 +7,7 @@ LibreOffice, so text cells that could start a formula are prefixed with `'`.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any, TextIO
@@ -44,9 +45,25 @@ def _csv_cell(column: str, value: Any) -> Any:
     return neutralise(str(value))
 
 
+class _LineWriter:
+    """csv quoting as if lines ended with CRLF (so a bare CR in a cell gets quoted), ending lines
+    with LF: the stream may be a text-mode stdout that translates LF itself."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+
+    def writerow(self, cells: list[Any]) -> None:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        self.out.write(self.buffer.getvalue().removesuffix("\r\n") + "\n")
+
+
 def write_csv(frame: pd.DataFrame, out: TextIO) -> None:
-    """Header, then one line per row, text cells neutralised; `\\n` ends lines."""
-    writer = csv.writer(out, lineterminator="\n")
+    """Header, then one line per row, text cells neutralised."""
+    writer = _LineWriter(out)
     columns = list(frame.columns)
     writer.writerow(columns)
     for row in records(frame):

@@ -17,10 +17,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from auditor import __version__
-from auditor.table2 import Tool
+from auditor.table2 import Tool, tools
 from reports.checklist import (
     CRAWL_FAILED,
     CRAWL_FINISHED,
@@ -250,56 +251,67 @@ def _evidence_view(row: dict[str, Any]) -> EvidenceView:
     )
 
 
-def _letters(status_rows: list[dict[str, Any]], evidence_rows: list[dict[str, Any]]) -> list[LetterView]:
-    by_letter: dict[str, list[dict[str, Any]]] = {}
+Rows = list[dict[str, Any]]
+
+
+def _by_firm(rows: Rows) -> dict[str, Rows]:
+    grouped: dict[str, Rows] = {}
+    for row in rows:
+        grouped.setdefault(row["firm_id"], []).append(row)
+    return grouped
+
+
+def _letters(status_rows: Rows, evidence_rows: Rows) -> list[LetterView]:
+    """The firm's 25 letters with at most MAX_EVIDENCE_SHOWN evidence rows each."""
+    by_letter: dict[str, Rows] = {}
     for row in evidence_rows:
         by_letter.setdefault(row["letter"], []).append(row)
-    tools = {tool.letter: tool for tool in tool_list()}
     views = []
     for row in status_rows:
         found = by_letter.get(row["letter"], [])
         views.append(LetterView(
-            tool=tools[row["letter"]], status=row["status"], count=int(row["evidence_count"]),
+            tool=tools()[row["letter"]], status=row["status"], count=int(row["evidence_count"]),
             evidence=[_evidence_view(e) for e in found[:MAX_EVIDENCE_SHOWN]],
             hidden=max(0, len(found) - MAX_EVIDENCE_SHOWN),
         ))
     return views
 
 
-def firm_views(run: RunData) -> list[FirmView]:
+def _firm_view(firm: dict[str, Any], counts: dict[str, Any], filename: str,
+               letters: list[LetterView]) -> FirmView:
+    firm_id = firm["firm_id"]
+    return FirmView(
+        firm_id=firm_id,
+        name=clean_text(firm["name"], 200) or firm_id,
+        domain=clean_text(firm["domain"], 253),
+        start_href=safe_href(firm["start_url"]),
+        stage=clean_text(firm["stage"], 20),
+        status=clean_text(firm["status"], 20),
+        reason=clean_text(firm["reason"], 300),
+        pages=int(firm["pages_stored"]),
+        errors=int(firm["errors"] or 0),
+        filename=filename,
+        present=int(counts.get("present", 0)),
+        observable=int(counts.get("observable", 0)),
+        direct=int(counts.get("direct", 0)),
+        indirect=int(counts.get("indirect", 0)),
+        letters=letters,
+    )
+
+
+def firm_views(run: RunData, status: pd.DataFrame) -> list[FirmView]:
     """Everything the templates show about each firm, cleaned for display."""
-    status = letter_status(run)
     summary = {row["firm_id"]: row for row in records(firm_summary(status))}
-    status_by_firm: dict[str, list[dict[str, Any]]] = {}
-    for row in records(status):
-        status_by_firm.setdefault(row["firm_id"], []).append(row)
-    evidence_by_firm: dict[str, list[dict[str, Any]]] = {}
-    for row in records(run.evidence):
-        evidence_by_firm.setdefault(row["firm_id"], []).append(row)
+    status_by_firm = _by_firm(records(status))
+    evidence_by_firm = _by_firm(records(run.evidence))
     firms = records(run.firms)
     filenames = _unique_filenames([f["firm_id"] for f in firms])
-    views = []
-    for firm in firms:
-        firm_id = firm["firm_id"]
-        counts = summary.get(firm_id, {})
-        views.append(FirmView(
-            firm_id=firm_id,
-            name=clean_text(firm["name"], 200) or firm_id,
-            domain=clean_text(firm["domain"], 253),
-            start_href=safe_href(firm["start_url"]),
-            stage=clean_text(firm["stage"], 20),
-            status=clean_text(firm["status"], 20),
-            reason=clean_text(firm["reason"], 300),
-            pages=int(firm["pages_stored"]),
-            errors=int(firm["errors"] or 0),
-            filename=filenames[firm_id],
-            present=int(counts.get("present", 0)),
-            observable=int(counts.get("observable", 0)),
-            direct=int(counts.get("direct", 0)),
-            indirect=int(counts.get("indirect", 0)),
-            letters=_letters(status_by_firm.get(firm_id, []), evidence_by_firm.get(firm_id, [])),
-        ))
-    return views
+    return [
+        _firm_view(firm, summary.get(firm["firm_id"], {}), filenames[firm["firm_id"]],
+                   _letters(status_by_firm.get(firm["firm_id"], []),
+                            evidence_by_firm.get(firm["firm_id"], [])))
+        for firm in firms
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,20 +323,20 @@ class StageRow:
     counts: list[int | None]  # None for tools that are not observable
 
 
-def stage_rows(run: RunData) -> list[StageRow]:
+def stage_rows(run: RunData, status: pd.DataFrame) -> list[StageRow]:
     """Entry, post-entry, unstaged (when any) and all firms, failed crawls left out."""
-    counts = stage_counts(run, letter_status(run))
-    tools = tool_list()
+    counts = stage_counts(run, status)
+    table = tool_list()
     rows = []
     order = [s for s in STAGE_TITLES if s in counts.index]
     order += sorted(s for s in counts.index if s not in STAGE_TITLES)
     for stage in order:
         line = counts.loc[stage]
         rows.append(StageRow(STAGE_TITLES.get(stage, clean_text(stage, 20)), int(line["crawled"]),
-                             [int(line[t.letter]) if t.observable else None for t in tools]))
+                             [int(line[t.letter]) if t.observable else None for t in table]))
     total = counts.sum()
     rows.append(StageRow("All crawled firms", int(total["crawled"]),
-                         [int(total[t.letter]) if t.observable else None for t in tools]))
+                         [int(total[t.letter]) if t.observable else None for t in table]))
     return rows
 
 
@@ -374,9 +386,9 @@ def _context(run: RunData, firms: list[FirmView]) -> dict[str, Any]:
     }
 
 
-def render_index(run: RunData, firms: list[FirmView]) -> str:
+def render_index(run: RunData, firms: list[FirmView], stages: list[StageRow]) -> str:
     return environment().get_template("index.html").render(
-        **_context(run, firms), firms=firms, stage_rows=stage_rows(run), root="",
+        **_context(run, firms), firms=firms, stage_rows=stages, root="",
     )
 
 
@@ -389,11 +401,12 @@ def render_firm(run: RunData, firms: list[FirmView], firm: FirmView) -> str:
 def write_reports(db: Path, run: str, out_dir: Path) -> Path:
     """Write index.html and firms/<name>.html for one run; return the index path."""
     data = read_run(db, run)
-    firms = firm_views(data)
+    status = letter_status(data)
+    firms = firm_views(data, status)
     (out_dir / "firms").mkdir(parents=True, exist_ok=True)
     for firm in firms:
         path = firm_page_path(out_dir, firm.filename)
         path.write_text(render_firm(data, firms, firm), encoding="utf-8")
     index = out_dir / "index.html"
-    index.write_text(render_index(data, firms), encoding="utf-8")
+    index.write_text(render_index(data, firms, stage_rows(data, status)), encoding="utf-8")
     return index

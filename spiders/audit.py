@@ -15,6 +15,7 @@ from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -49,6 +50,7 @@ class FirmCrawl:
     first_error: str = ""
     home_done: bool = False
     robots_skipped: int = 0
+    dropped: int = 0
 
 
 def seen_key(url: str) -> str:
@@ -108,7 +110,24 @@ class AuditSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.page_cap = crawler.settings.getint("AUDIT_PAGE_CAP", 300)
         spider.depth_cap = crawler.settings.getint("AUDIT_DEPTH_CAP", 5)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         return spider
+
+    def on_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """A request the scheduler dropped (a redirect to a page seen already) is settled."""
+        firm = self.state.get(request.meta.get("firm_id", ""))
+        if firm is not None and request.callback == self.parse:
+            firm.dropped += 1
+
+    def _budget_spent(self, firm: FirmCrawl) -> bool:
+        """The page cap counts pages fetched or in flight; failed requests give their place
+        back, up to twice the cap in requests, so a site of broken links cannot loop forever."""
+        failed = firm.errors + firm.robots_skipped + firm.dropped
+        return firm.scheduled - failed >= self.page_cap or firm.scheduled >= 2 * self.page_cap
+
+    def settled(self, firm: FirmCrawl) -> bool:
+        """No page request of the firm is still in flight."""
+        return firm.pages + firm.errors + firm.robots_skipped + firm.dropped >= firm.scheduled
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for firm in self.state.values():
@@ -141,7 +160,7 @@ class AuditSpider(scrapy.Spider):
             key = seen_key(url)
             if key in firm.seen or not self._owned(firm, url):
                 continue
-            if firm.scheduled >= self.page_cap:
+            if self._budget_spent(firm):
                 firm.capped = True
                 return
             firm.seen.add(key)

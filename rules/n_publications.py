@@ -1,0 +1,142 @@
+"""n — scientific publications by the firm or about applications of its products.
+
+What it detects: a page that lists or announces scientific papers (a "Publications" heading,
+"peer-reviewed", "publications scientifiques", "publication list", "new scientific paper"…)
+and shows at least one citation: a DOI, a link to a scholarly publisher or index (IEEE
+Xplore, SPIE Digital Library, Optica, ScienceDirect, arXiv…) or a journal's name; also a
+page of the firm's own site that is a paper (`citation_doi` meta tags).
+
+Why it matters: post-entry firms publish application papers, sometimes written with their
+customers, to show what their products do.
+
+Positive: "See the list of recent publications … R. Paschotta, Opt. Express 14 (13), 6069
+(2006), doi:10.1364/OE.14.006069".
+Negative: an encyclopedia article with a bibliography of other people's papers, a blog post
+quoting one study, a "Publications" menu item with nothing behind it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from auditor.items import Evidence
+from auditor.page import Page
+from auditor.text import clean_snippet, snippet
+from rules.base import Firm, RuleInfo
+from rules.keywords import Hit, contains, declare, find
+
+INFO = RuleInfo(letter="n", slug="publications", version=1)
+
+SCHOLARLY_HOSTS = (
+    "doi.org", "dx.doi.org", "ieeexplore.ieee.org", "spiedigitallibrary.org", "opg.optica.org",
+    "osapublishing.org", "opticsinfobase.org", "sciencedirect.com", "link.springer.com",
+    "nature.com", "arxiv.org", "pubs.acs.org", "iopscience.iop.org", "onlinelibrary.wiley.com",
+    "mdpi.com", "pubmed.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "journals.aps.org",
+    "pubs.aip.org", "aip.scitation.org", "tandfonline.com", "researchgate.net", "hal.science",
+    "hal.archives-ouvertes.fr", "scholar.google.com", "biorxiv.org", "frontiersin.org",
+    "journals.plos.org", "academic.oup.com", "cambridge.org", "dl.acm.org",
+)
+PHRASES = declare(
+    "n-phrases",
+    en=("scientific publications", "scientific publication", "scientific papers",
+        "scientific paper", "scientific articles", "scientific journals", "peer-reviewed",
+        "peer reviewed", "publication list", "list of publications", "publications list",
+        "selected publications", "recent publications", "our publications",
+        "journal publications", "journal articles", "journal papers", "conference papers",
+        "conference proceedings", "refereed", "published in the journal",
+        "publications citing", "papers citing", "publications using", "papers using",
+        "co-authored", "coauthored"),
+    fr=("publications scientifiques", "publication scientifique", "articles scientifiques",
+        "article scientifique", "revues scientifiques", "revue scientifique",
+        "comite de lecture", "evalues par les pairs", "evaluees par les pairs",
+        "liste des publications", "liste de publications", "nos publications",
+        "publications recentes", "actes de conference", "actes de colloque",
+        "publie dans la revue", "co-auteur", "co-auteurs", "coauteur", "coauteurs"),
+)
+JOURNALS = declare(
+    "n-journals",
+    en=("opt. express", "optics express", "opt. lett.", "optics letters", "appl. opt.",
+        "applied optics", "proc. spie", "proceedings of spie", "j. biomed. opt.",
+        "journal of biomedical optics", "biomed. opt. express", "biomedical optics express",
+        "j. opt. soc. am.", "josa a", "josa b", "opt. eng.", "optical engineering",
+        "j. lightwave technol.", "journal of lightwave technology", "ieee photonics",
+        "ieee j. quantum electron.", "ieee journal of quantum electronics", "ieee trans.",
+        "ieee transactions on", "phys. rev.", "physical review", "appl. phys. lett.",
+        "applied physics letters", "appl. phys. b", "nature photonics", "nat. photonics",
+        "light: science & applications", "optica", "photonics research", "sensors (basel)",
+        "sens. actuators", "sensors and actuators", "anal. chem.", "analytical chemistry",
+        "j. appl. phys.", "journal of applied physics", "rev. sci. instrum.",
+        "review of scientific instruments", "opt. commun.", "optics communications",
+        "laser phys.", "electron. lett.", "electronics letters", "scientific reports",
+        "sci. rep.", "plos one"),
+    fr=(),
+)
+HEADING = declare(
+    "n-heading",
+    en=("publications", "publication", "scientific papers", "papers", "bibliography of the firm"),
+    fr=("publications", "articles scientifiques", "publications scientifiques"),
+)
+DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>,;]+")
+CITATION_META = ("citation_doi", "citation_journal_title", "citation_conference_title",
+                 "dc.identifier.doi")
+BLOG_PATH = re.compile(r"/(?:blog|blogue|blogs)/", re.IGNORECASE)
+MIN_JOURNALS = 2  # a single journal name is a mention; a list cites
+
+
+def _scholarly_links(page: Page) -> list[str]:
+    found = []
+    for link in page.links:
+        if not link.url:
+            continue
+        host = urlsplit(link.url).netloc.lower()
+        if any(host == h or host.endswith("." + h) for h in SCHOLARLY_HOSTS):
+            found.append(link.url)
+    return found
+
+
+def _citation(page: Page, journals: list[Hit]) -> tuple[str, str] | None:
+    """(value, quote) of the first citation on the page: DOI, scholarly link or journals."""
+    if "10." in page.folded and "doi" in page.folded:
+        match = DOI.search(page.folded)
+        if match:
+            value = page.text[match.start() : match.end()].rstrip(".)")
+            return f"DOI {value}", snippet(page.text, match.start(), match.end())
+    links = _scholarly_links(page)
+    if links:
+        return f"link {links[0]}", clean_snippet(f"scholarly link: {links[0]}")
+    if len(journals) >= MIN_JOURNALS:
+        hit = journals[0]
+        return f"journal {page.text[hit.start:hit.end]}", snippet(page.text, hit.start, hit.end)
+    return None
+
+
+def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
+    if any(key in page.meta for key in CITATION_META) and firm.owns_url(page.url):
+        doi = page.meta.get("citation_doi") or page.meta.get("dc.identifier.doi") or ""
+        yield Evidence(INFO.letter, INFO.rule_id, f"paper hosted by the firm {doi}".strip(),
+                       page.url, "meta",
+                       clean_snippet(f"citation meta: {page.meta.get('citation_title', page.title)}"),
+                       1.0)
+        return
+    phrases = find(page, PHRASES)
+    heading = next((h for h in (page.title, *page.headings) if contains(h, HEADING)), "")
+    if not phrases and not heading:
+        return
+    if BLOG_PATH.search(urlsplit(page.url).path):
+        return  # a blog post that quotes a study is not a publication
+    cited = _citation(page, find(page, JOURNALS))
+    if cited is None:
+        return
+    value, quote = cited
+    if phrases:
+        hit = phrases[0]
+        why = snippet(page.text, hit.start, hit.end)
+        label = f"“{hit.keyword}”"
+    else:
+        why = clean_snippet(heading)
+        label = f"heading “{heading[:50]}”"
+    yield Evidence(INFO.letter, INFO.rule_id, f"publications ({label}) with {value}"[:200],
+                   page.url, "body", clean_snippet(f"{why} {quote}") if len(why) < 80 else why,
+                   0.9)

@@ -1,0 +1,115 @@
+"""p — brochures, catalogues, product guides and flyers offered to customers.
+
+What it detects: document links whose file name, folder or link text names a brochure,
+catalogue, product guide, flyer or leaflet (FR: brochure, dépliant, catalogue, prospectus,
+plaquette, feuillet); flipbook embeds or links (Issuu, Calaméo, Flipsnack, Yumpu…); an
+offer to download or request the brochure; and an unnamed file on a page that talks of its
+brochure.
+
+Why it matters: explanatory brochures are one of the study's one-way documentation tools.
+
+Positive: `<a href="/docs/depliant-OC100.pdf">Dépliant OC100 (PDF)</a>`, or "You can already
+download our brochure." next to a PDF link.
+Negative: "Full product catalog" linking to the web product listing, a "Resources" page
+that promises brochures but lists only certificate PDFs, an SQL "system catalog".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from auditor.items import Evidence
+from auditor.page import Page
+from auditor.text import clean_snippet, snippet
+from rules.base import Firm, RuleInfo
+from rules.documents import Document, documents
+from rules.keywords import contains, declare, find
+
+INFO = RuleInfo(letter="p", slug="brochures", version=1)
+
+KINDS = frozenset({"brochure", "catalogue"})
+MAX_FILES = 5
+FLIPBOOK_HOSTS = (
+    "issuu.com", "calameo.com", "flipsnack.com", "yumpu.com", "publitas.com", "fliphtml5.com",
+    "heyzine.com", "flipbuilder.com", "anyflip.com", "joomag.com", "paperturn-view.com",
+    "flipsnack.net",
+)
+# A brochure named in the text: enough when the page also links an unnamed file.
+MENTION = declare(
+    "p-mention",
+    en=("brochure", "brochures", "product catalog", "product catalogue", "product catalogs",
+        "product catalogues", "our catalog", "our catalogue", "print catalog", "pdf catalog",
+        "flyer", "flyers", "leaflet", "leaflets", "product guide", "product guides",
+        "product brochure", "product brochures"),
+    fr=("brochure", "brochures", "depliant", "depliants", "catalogue de produits",
+        "catalogue des produits", "catalogue produits", "notre catalogue", "catalogue pdf",
+        "prospectus", "plaquette", "plaquettes", "plaquette commerciale", "feuillet",
+        "feuillets", "guide de produits", "guide des produits"),
+)
+# An offer of the brochure itself: enough on its own.
+OFFER = declare(
+    "p-offer",
+    en=("download our brochure", "download the brochure", "download our brochures",
+        "download brochure", "download the catalog", "download our catalog",
+        "download the catalogue", "download our catalogue", "download catalog",
+        "request a brochure", "request our brochure", "request a catalog", "request our catalog",
+        "request a catalogue", "request our catalogue", "order a catalog", "order our catalog",
+        "download the flyer", "download our flyer", "download the product guide"),
+    fr=("telechargez notre brochure", "telecharger la brochure", "telechargez la brochure",
+        "telecharger notre brochure", "telechargez notre catalogue", "telecharger le catalogue",
+        "telechargez le catalogue", "telecharger notre catalogue", "demandez notre catalogue",
+        "demander notre catalogue", "demandez la brochure", "recevoir notre catalogue",
+        "telechargez le depliant", "telecharger le depliant", "telechargez notre depliant",
+        "consultez notre brochure", "consultez notre catalogue", "feuilletez notre catalogue"),
+)
+
+
+def _file_evidence(doc: Document, page: Page, kind: str, why: str, confidence: float) -> Evidence:
+    ext = doc.name.rsplit(".", 1)[-1].upper() if "." in doc.name else "file"
+    text = doc.link.text if doc.link.text and doc.link.text != doc.name else ""
+    quote = f"{text} → {doc.name}" if text else doc.name
+    return Evidence(INFO.letter, INFO.rule_id, f"{kind} {ext} {doc.name}", page.url,
+                    doc.link.region, clean_snippet(f"{quote} ({why})"), confidence)
+
+
+def _flipbooks(page: Page) -> Iterator[tuple[str, str, str]]:
+    """(url, location, text) of flipbook embeds and links."""
+    for src in page.iframes:
+        if any(host in urlsplit(src).netloc.lower() for host in FLIPBOOK_HOSTS):
+            yield src, "body", "embedded flipbook"
+    for link in page.links:
+        if link.url and any(host in urlsplit(link.url).netloc.lower() for host in FLIPBOOK_HOSTS):
+            yield link.url, link.region, link.text
+
+
+def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
+    docs = documents(page)
+    found = 0
+    for doc in docs:
+        if doc.kind in KINDS and found < MAX_FILES:
+            found += 1
+            yield _file_evidence(doc, page, doc.kind, f"{doc.kind} named in {doc.matched}", 1.0)
+    for url, location, text in _flipbooks(page):
+        found += 1
+        yield Evidence(INFO.letter, INFO.rule_id, f"flipbook {url}", page.url, location,
+                       clean_snippet(f"{text or 'flipbook'} → {url}"), 0.9)
+        break
+    offers = find(page, OFFER)
+    if offers:
+        hit = offers[0]
+        found += 1
+        yield Evidence(INFO.letter, INFO.rule_id, f"brochure offer “{hit.keyword}”", page.url,
+                       "body", snippet(page.text, hit.start, hit.end), 0.8)
+    if found:
+        return
+    unnamed = [doc for doc in docs if not doc.kind]
+    if not unnamed:
+        return
+    heading = next((h for h in (page.title, *page.headings) if contains(h, MENTION)), "")
+    mentions = find(page, MENTION)
+    if heading or mentions:
+        doc = unnamed[0]
+        why = f"under “{heading}”" if heading else f"page mentions “{mentions[0].keyword}”"
+        kind = "catalogue" if "catalog" in (heading or mentions[0].keyword) else "brochure"
+        yield _file_evidence(doc, page, kind, why, 0.7)

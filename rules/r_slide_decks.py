@@ -1,0 +1,69 @@
+"""r — slide decks offered: PowerPoint files, slides as PDF, SlideShare or Speaker Deck embeds.
+
+What it detects: links to .ppt/.pptx/.pps/.odp/.key files, PDF files whose name or link text
+says slides, presentation or diaporama, and embeds or links of SlideShare, Speaker Deck,
+Google Slides, Prezi or slides.com.
+
+Why it matters: the study's firms give theoretical PowerPoint presentations to their
+customers' technicians; a deck offered on the site is the visible part of that practice.
+
+Positive: `<a href="/docs/Fiber_devices.ppt">Fiber_devices.ppt</a>`, or a SlideShare iframe.
+Negative: "presentation" as a page heading ("Présentation de l'entreprise") with no file,
+or a product page link labelled "Product presentation" that leads to an HTML page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from auditor.items import Evidence
+from auditor.page import Page
+from auditor.text import clean_snippet
+from rules.base import Firm, RuleInfo
+from rules.documents import documents
+
+INFO = RuleInfo(letter="r", slug="slide-decks", version=1)
+
+MAX_FILES = 5
+SLIDE_HOSTS = ("slideshare.net", "speakerdeck.com", "prezi.com", "slides.com")
+GOOGLE_SLIDES = "docs.google.com/presentation"
+
+
+def _slide_service(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.lower()
+    if any(host == h or host.endswith("." + h) for h in SLIDE_HOSTS):
+        return host.removeprefix("www.")
+    if GOOGLE_SLIDES in host + parts.path:
+        return "Google Slides"
+    return ""
+
+
+def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
+    found = 0
+    for doc in documents(page):
+        if doc.kind != "slides" or found >= MAX_FILES:
+            continue
+        found += 1
+        ext = doc.name.rsplit(".", 1)[-1].upper() if "." in doc.name else "file"
+        text = doc.link.text if doc.link.text and doc.link.text != doc.name else ""
+        quote = f"{text} → {doc.name}" if text else doc.name
+        why = "slide file" if doc.matched == "extension" else f"slides named in {doc.matched}"
+        yield Evidence(INFO.letter, INFO.rule_id, f"slides {ext} {doc.name}", page.url,
+                       doc.link.region, clean_snippet(f"{quote} ({why})"),
+                       1.0 if doc.matched == "extension" else 0.8)
+    for src in page.iframes:
+        service = _slide_service(src)
+        if service:
+            yield Evidence(INFO.letter, INFO.rule_id, f"{service} embed {src}", page.url, "body",
+                           clean_snippet(f"embedded slide deck: {src}"), 0.9)
+            return
+    if found:
+        return
+    for link in page.links:
+        service = _slide_service(link.url) if link.url else ""
+        if service:
+            yield Evidence(INFO.letter, INFO.rule_id, f"{service} {link.url}", page.url,
+                           link.region, clean_snippet(f"{link.text or 'slides'} → {link.url}"), 0.8)
+            return
