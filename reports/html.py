@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,8 +73,10 @@ def clean_text(text: object, limit: int | None = None) -> str:
     """Printable text on one line: controls and bidi overrides removed, bounded with '…'."""
     if text is None:
         return ""
-    chars = (" " if c.isspace() else c for c in str(text))
-    visible = "".join(c for c in chars if unicodedata.category(c) not in _HIDDEN_CATEGORIES)
+    visible = str(text)
+    if not visible.isprintable():  # the rare slow path: tabs, controls, bidi overrides
+        chars = (" " if c.isspace() else c for c in visible)
+        visible = "".join(c for c in chars if unicodedata.category(c) not in _HIDDEN_CATEGORIES)
     flat = " ".join(visible.split())
     if limit is not None and len(flat) > limit:
         return flat[: limit - 1].rstrip() + "…"
@@ -143,6 +145,7 @@ class EvidenceView:
 
     href: str | None
     url_text: str
+    url_cut: bool  # the shown URL was shortened: print the full link
     location: str
     snippet: str
     value: str
@@ -243,6 +246,7 @@ def _evidence_view(row: dict[str, Any]) -> EvidenceView:
     return EvidenceView(
         href=safe_href(row["url"]),
         url_text=clean_text(row["url"], MAX_URL_TEXT),
+        url_cut=len(clean_text(row["url"])) > MAX_URL_TEXT,
         location=clean_text(row["location"], 20),
         snippet=clean_text(row["snippet"], MAX_SNIPPET),
         value=clean_text(row["value"], MAX_SNIPPET),
@@ -360,7 +364,7 @@ def run_view(run: RunData, firms: list[FirmView]) -> dict[str, Any]:
         "started_at": display_time(row.get("started_at")),
         "finished_at": display_time(row.get("finished_at")),
         "status": clean_text(row.get("status"), 20),
-        "firms_file": clean_text(PurePosixPath(str(row.get("firms_file") or "")).name, 120),
+        "firms_file": clean_text(re.split(r"[\\/]", str(row.get("firms_file") or ""))[-1], 120),
         "auditor_version": clean_text(row.get("auditor_version"), 40),
         "firms": len(firms),
         "done": sum(f.status == "done" for f in firms),
@@ -386,16 +390,17 @@ def _context(run: RunData, firms: list[FirmView]) -> dict[str, Any]:
     }
 
 
-def render_index(run: RunData, firms: list[FirmView], stages: list[StageRow]) -> str:
+def render_index(context: dict[str, Any], firms: list[FirmView],
+                 stages: list[StageRow]) -> str:
+    """The index page: run header, firms table, Table-2 matrix and the tools legend."""
     return environment().get_template("index.html").render(
-        **_context(run, firms), firms=firms, stage_rows=stages, root="",
+        **context, firms=firms, stage_rows=stages, root="",
     )
 
 
-def render_firm(run: RunData, firms: list[FirmView], firm: FirmView) -> str:
-    return environment().get_template("firm.html").render(
-        **_context(run, firms), firm=firm, root="../",
-    )
+def render_firm(context: dict[str, Any], firm: FirmView) -> str:
+    """One firm's page: header card, then all 25 tools with their evidence."""
+    return environment().get_template("firm.html").render(**context, firm=firm, root="../")
 
 
 def write_reports(db: Path, run: str, out_dir: Path) -> Path:
@@ -403,10 +408,11 @@ def write_reports(db: Path, run: str, out_dir: Path) -> Path:
     data = read_run(db, run)
     status = letter_status(data)
     firms = firm_views(data, status)
+    context = _context(data, firms)
     (out_dir / "firms").mkdir(parents=True, exist_ok=True)
     for firm in firms:
         path = firm_page_path(out_dir, firm.filename)
-        path.write_text(render_firm(data, firms, firm), encoding="utf-8")
+        path.write_text(render_firm(context, firm), encoding="utf-8")
     index = out_dir / "index.html"
-    index.write_text(render_index(data, firms, stage_rows(data, status)), encoding="utf-8")
+    index.write_text(render_index(context, firms, stage_rows(data, status)), encoding="utf-8")
     return index

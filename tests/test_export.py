@@ -17,6 +17,7 @@ from reports.export import neutralise, write_export
 
 FORMULAS = ['=HYPERLINK("http://x.example","y")', "+1+1", "-2", "@SUM(A1)", "\t=1", "\r=1",
             "  =1", "＝1", "＋1", "－1", "＠1"]
+SQL = "x'); DROP TABLE pages;--"
 FIRMS_CSV = """firm_id,domain,name,stage
 zeta,zeta-laser.ca,Zeta Laser,entry
 alpha,alpha-optique.ca,"Alpha =cmd|' /C calc'!A0",post-entry
@@ -41,7 +42,8 @@ def build_db(path: Path) -> int:
     evidence += [_ev("a", "LinkedIn", url="https://alpha-optique.ca/fr/"),
                  _ev("a", "Facebook", url="https://alpha-optique.ca/en/"),
                  _ev("u", "References on request", confidence=0.5),
-                 _ev("d", "Écrivez-nous : ventes@alpha-optique.ca")]
+                 _ev("d", "Écrivez-nous : ventes@alpha-optique.ca"),
+                 _ev("c", SQL)]
     store.save_pages(run_id, [
         PageItem(firm_id="alpha", url="https://alpha-optique.ca/", status=200,
                  content_type="text/html", size=10, depth=0, evidence=evidence),
@@ -145,7 +147,7 @@ def test_evidence_export_columns_and_order(db: Path) -> None:
                        "confidence"]
     keys = [(r[0], list(tools()).index(r[1])) for r in rows[1:]]
     assert keys == sorted(keys)
-    assert len(rows) - 1 == len(FORMULAS) + 4 + 1
+    assert len(rows) - 1 == len(FORMULAS) + 5 + 1
 
 
 def test_json_status_parses(db: Path) -> None:
@@ -165,6 +167,12 @@ def test_json_evidence_keeps_text_as_is(db: Path) -> None:
     data = json.loads(text)
     assert {row["snippet"] for row in data if row["letter"] == "o"} == set(FORMULAS)
     assert {type(row["confidence"]) for row in data} == {float}
+
+
+def test_sql_text_is_data(db: Path) -> None:
+    data = json.loads(export(db, "json", "evidence"))
+    assert SQL in {row["snippet"] for row in data}
+    assert len(json.loads(export(db, "json", "status"))) == 75  # pages and runs still there
 
 
 def test_run_by_number(db: Path) -> None:
@@ -202,3 +210,15 @@ def test_export_does_not_write_to_the_database(db: Path) -> None:
     export(db, "csv", "status")
     export(db, "json", "evidence")
     assert db.read_bytes() == before
+
+
+def test_cli_export_reports_a_missing_run_in_one_line(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from auditor.cli import main
+
+    assert main(["export", "--db", str(db), "--run", "99"]) == 2
+    err = capsys.readouterr().err
+    assert err == "auditor: no run 99 in this database: 'auditor runs' lists them\n"
+    assert main(["export", "--db", str(db), "--format", "json", "--what", "evidence"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["firm_id"] == "alpha"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+import tomllib
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -16,6 +17,7 @@ from auditor.storage import StorageError, Store
 from auditor.table2 import tools
 from reports.checklist import letter_status, read_run, stage_counts
 from reports.html import (
+    MAX_EVIDENCE_SHOWN,
     clean_text,
     environment,
     firm_filename,
@@ -51,7 +53,7 @@ def build_db(path: Path) -> int:
     assert not errors
     assert [f.name for f in firms][1:3] == [f"{SCRIPT} XY", f"Con {IMG}"]
     store = Store(path)
-    run_id = store.create_run("firms.csv", {}, {}, "test")
+    run_id = store.create_run("/private/home/someone/firms.csv", {}, {}, "test")
     store.add_firms(run_id, firms)
     store.save_pages(run_id, [
         _page("acme", "https://acme-optique.ca/", [
@@ -60,6 +62,10 @@ def build_db(path: Path) -> int:
             _ev("d", "https://acme-optique.ca/", "Écrivez à info@acme-optique.ca",
                 "info@acme-optique.ca"),
             _ev("t", "https://acme-optique.ca/", "We visit our clients' plants"),
+        ]),
+        _page("acme", "https://acme-optique.ca/docs", [
+            _ev("o", f"https://acme-optique.ca/docs/note-{n}.pdf", f"Application note {n}")
+            for n in range(MAX_EVIDENCE_SHOWN + 3)
         ]),
         _page("acme", "https://acme-optique.ca/contact", [
             _ev("d", "https://acme-optique.ca/contact", "sales@acme-optique.ca"),
@@ -195,7 +201,9 @@ def test_firm_page_lists_all_letters_with_names_and_evidence(report: Path) -> No
     assert "https://acme-optique.ca/contact" in dom.hrefs()
     assert "“Écrivez à info@acme-optique.ca”" in dom.text
     assert "../index.html" in dom.hrefs()
-    assert "3 /22 tools shown" in dom.text  # a, d, x; t has evidence but is not observable
+    assert "4 /22 tools shown" in dom.text  # a, d, o, x; t has evidence but is not observable
+    assert "…and 3 more: auditor export --what evidence lists them all." in dom.text
+    assert f"{MAX_EVIDENCE_SHOWN + 3} evidence rows" in dom.text
     assert dom.text.count("not observable") >= 3
 
 
@@ -252,6 +260,14 @@ def test_every_template_autoescapes() -> None:
     assert env.from_string("{{ x }}").render(x=SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
+def test_templates_match_the_package_data_globs() -> None:
+    """pyproject ships templates/*.html and templates/*.css: every template must match."""
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    globs = pyproject["tool"]["setuptools"]["package-data"]["reports"]
+    for name in environment().list_templates():
+        assert any(PurePosixPath("templates", name).match(g) for g in globs), name
+
+
 def test_pages_are_self_contained(report: Path) -> None:
     for path in [report, *_firm_pages(report)]:
         dom = _dom(path)
@@ -260,7 +276,10 @@ def test_pages_are_self_contained(report: Path) -> None:
         assert csp and csp[0].startswith(
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
         assert not [t for t, _ in dom.elements if t in ("link", "script", "img", "iframe")]
-        assert "/work" not in path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8")
+        assert str(report.parent.parent) not in raw  # no local path: reports travel
+        assert "/private/home" not in raw  # only the firms file's name does
+    assert "(firms.csv)" in _dom(report).text
 
 
 @pytest.mark.parametrize("url", [
@@ -374,3 +393,13 @@ def test_chromium_renders_without_running_hostile_markup(report: Path, tmp_path:
         assert 'href="javascript' not in dom.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; XY" in firm_dom
 
+
+
+def test_cli_report_prints_the_index(db: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from auditor.cli import main
+
+    assert main(["report", "--db", str(db), "--out", str(tmp_path / "r")]) == 0
+    assert Path(capsys.readouterr().out.strip()) == (tmp_path / "r" / "index.html").resolve()
+    assert main(["report", "--db", str(db), "--run", "5", "--out", str(tmp_path / "r")]) == 2
+    assert "no run 5" in capsys.readouterr().err
