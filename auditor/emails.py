@@ -79,7 +79,9 @@ def find_emails(page: Page) -> Iterator[FoundEmail]:
     if "@" in page.text:
         for hit in _EMAIL.finditer(page.text):
             yield FoundEmail(hit.group(0).lower(), "body", "text", hit.start(), hit.end())
-    for hit in _OBFUSCATED.finditer(page.text):
+    folded = page.folded
+    obfuscated = "at]" in folded or "at)" in folded or "at}" in folded or "arobase" in folded
+    for hit in _OBFUSCATED.finditer(page.text) if obfuscated else ():
         domain = _DOT.sub(".", hit.group(2))
         yield FoundEmail(f"{hit.group(1)}@{domain}".lower(), "body", "obfuscated", hit.start(), hit.end())
     for node in page.jsonld:

