@@ -8,10 +8,72 @@ from __future__ import annotations
 
 from auditor.items import Evidence
 from auditor.page import Page
-from rules import a_social, d_role_email, g_analytics
+from rules import (
+    a_social,
+    b_demo,
+    c_references,
+    d_role_email,
+    e_newsletter,
+    extra_contact_form,
+    extra_distributors,
+    extra_gated_content,
+    extra_languages,
+    extra_live_chat,
+    extra_marketing_automation,
+    extra_news,
+    extra_organization,
+    f_accreditations,
+    g_analytics,
+    h_trade_shows,
+    i_congress_booths,
+    j_conference_talks,
+    k_trade_missions,
+    l_symposiums,
+    n_publications,
+    o_technical_sheets,
+    p_brochures,
+    q_research_collaboration,
+    r_slide_decks,
+    s_trade_press,
+    v_customer_training,
+    w_showcase,
+    x_phone,
+    y_technical_support,
+)
 from rules.base import Firm, Rule
 
-RULE_MODULES = (a_social, d_role_email, g_analytics)
+RULE_MODULES = (
+    a_social,
+    b_demo,
+    c_references,
+    d_role_email,
+    e_newsletter,
+    f_accreditations,
+    g_analytics,
+    h_trade_shows,
+    i_congress_booths,
+    j_conference_talks,
+    k_trade_missions,
+    l_symposiums,
+    n_publications,
+    o_technical_sheets,
+    p_brochures,
+    q_research_collaboration,
+    r_slide_decks,
+    s_trade_press,
+    v_customer_training,
+    w_showcase,
+    x_phone,
+    y_technical_support,
+    extra_contact_form,
+    extra_distributors,
+    extra_gated_content,
+    extra_languages,
+    extra_live_chat,
+    extra_marketing_automation,
+    extra_news,
+    extra_organization,
+)
 
 RULES: tuple[Rule, ...] = tuple(
     Rule(info=module.INFO, detect=module.detect, doc=module.__doc__ or "")

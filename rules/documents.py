@@ -3,48 +3,64 @@
 Document links: what kind of file a PDF, slide or word-processor link offers (datasheet,
 application note, brochure, slides…), decided from its file name, folder names and link
 text, cached on the page so that the rules for o, p and r classify each link once.
-Also a cheap test for a negated mention ("we no longer offer technical support").
+Also cheap tests for a negated mention ("we no longer offer technical support") and for a
+careers page, and one-pass searches over all the link URLs or texts of a page.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from auditor.page import Link, Page
+from auditor.page import DOCUMENT_EXTENSIONS, Link, Page
 from auditor.text import fold
 
 _CACHE_KEY = "document_kinds"
-SLIDE_EXTENSIONS = (".ppt", ".pptx", ".pps", ".ppsx", ".odp", ".key")
+_URLS_KEY = "link_urls"
+_TEXTS_KEY = "link_texts"
+_CAREERS_KEY = "careers_page"
+_ANY_DOCUMENT = re.compile(
+    r"\.(?:" + "|".join(ext.lstrip(".") for ext in DOCUMENT_EXTENSIONS) + r")(?:\?|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+SLIDE_EXTENSIONS = (".ppt", ".pptx", ".pps", ".ppsx", ".odp")
 
-# (kind, pattern) on the folded file name, folder names and link text, separators as
-# spaces; the first kind that matches wins, so specific kinds come before broad ones.
-_KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern))
-    for kind, pattern in (
-        ("certificate", r"\b(?:certificat(?:e|es|s)?|certification|attestation|declaration of conformity"
-                        r"|declaration de conformite)\b"),
-        ("terms", r"\b(?:terms|conditions|cgv|privacy|confidentialite|warranty|garantie|invoice"
-                  r"|facture|application form|job|emploi|offre d emploi|cv|resume)\b"),
-        ("datasheet", r"\b(?:data ?sheets?|d ?sheets?|spec(?:ification)? ?sheets?|fiches? techniques?"
-                      r"|fiches? produits?|fiches? signaletiques?|product sheets?|technical sheets?"
-                      r"|tech ?sheets?|specifications? techniques?|datenblatt)\b"),
-        ("application note", r"\b(?:app(?:lication)?s? ?notes?|notes? d ?applications?|application guides?"
-                             r"|application examples?|exemples? d ?applications?)\b"),
-        ("technical note", r"\b(?:tech(?:nical)? ?notes?|notes? techniques?|technical bulletins?"
-                           r"|bulletins? techniques?|tech ?briefs?)\b"),
-        ("white paper", r"\b(?:white ?papers?|livres? blancs?|whitepapers?)\b"),
-        ("brochure", r"\b(?:brochures?|depliants?|leaflets?|flyers?|prospectus|feuillets?|plaquettes?"
-                     r"|sell ?sheets?)\b"),
-        ("catalogue", r"\b(?:catalog(?:ue)?s?|product guides?|guides? (?:des |de )?produits?"
-                      r"|guide produits?|product overview|line ?card)\b"),
-        ("slides", r"\b(?:slides?|slide ?decks?|diapositives?|diaporamas?|powerpoint|presentations?"
-                   r"|webinar slides|keynote)\b"),
-        ("manual", r"\b(?:manuals?|manuel|manuels|user guides?|guides? d ?utilisation"
-                   r"|mode d ?emploi|instructions?|handbook|quick ?start)\b"),
-        ("publication", r"\b(?:papers?|articles?|proceedings|preprints?|posters?|thesis)\b"),
-    )
+# Kinds of document and the words that name them in a folded file name, folder name or
+# link text (separators turned into spaces); the first kind that matches wins, so specific
+# kinds come before broad ones ("application guide" before "guide").
+_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("certificate", ("certificat(?:e|es|s)?", "certification", "attestation",
+                     "declaration of conformity", "declaration de conformite")),
+    ("administrative", ("terms", "conditions", "cgv", "privacy", "confidentialite", "warranty",
+                        "garantie", "invoice", "facture", "application form", "job", "emploi",
+                        "offre d emploi", "cv", "resume")),
+    # Safety data sheets (SDS, FDS, "fiche signalétique") are regulatory, not marketing.
+    ("safety sheet", ("safety data ?sheets?", "material safety", "m?sds", "fds",
+                      "fiches? de donnees de securite", "fiches? signaletiques?")),
+    ("datasheet", ("data ?sheets?", "d ?sheets?", "spec(?:ification)? ?sheets?",
+                   "fiches? techniques?", "fiches? produits?",
+                   "product sheets?", "technical sheets?", "tech ?sheets?",
+                   "specifications? techniques?", "datenblatt")),
+    ("application note", ("app(?:lication)?s? ?notes?", "notes? d ?applications?",
+                          "application guides?", "application examples?",
+                          "exemples? d ?applications?")),
+    ("technical note", ("tech(?:nical)? ?notes?", "notes? techniques?", "technical bulletins?",
+                        "bulletins? techniques?", "tech ?briefs?")),
+    ("white paper", ("white ?papers?", "livres? blancs?")),
+    ("brochure", ("brochures?", "depliants?", "leaflets?", "flyers?", "prospectus", "feuillets?",
+                  "plaquettes?", "sell ?sheets?")),
+    ("catalogue", ("catalog(?:ue)?s?", "product guides?", "guides? (?:des |de )?produits?",
+                   "guide produits?", "product overview", "line ?card")),
+    ("slides", ("slides?", "slide ?decks?", "diapositives?", "diaporamas?", "powerpoint",
+                "presentations?", "keynote")),
+    ("manual", ("manuals?", "manuel", "manuels", "user guides?", "guides? d ?utilisation",
+                "mode d ?emploi", "instructions?", "handbook", "quick ?start")),
+    ("publication", ("papers?", "articles?", "proceedings", "preprints?", "posters?", "thesis")),
+)
+_KIND_PATTERNS = tuple(
+    (kind, re.compile(r"\b(?:" + "|".join(words) + r")\b")) for kind, words in _KIND_WORDS
 )
 _SEPARATORS = re.compile(r"[\s_\-.+/%()\[\]]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -90,11 +106,34 @@ def classify(link: Link) -> Document:
         kind = kind_of(text) if text else ""
         if kind:
             return Document(link, kind, name, source)
-    folders = unquote(urlsplit(link.url).path).rsplit("/", 1)[0]
-    kind = kind_of(folders.rsplit("/", 2)[-1] if folders else "")
+    folders = unquote(urlsplit(link.url).path).split("/")[-3:-1]  # the two nearest folders
+    kind = kind_of(" ".join(folders)) if folders else ""
     if kind:
         return Document(link, kind, name, "folder")
     return Document(link, "", name, "")
+
+
+def _blob(page: Page, key: str) -> str:
+    """All the page's link URLs (or texts), one a line, to search once instead of per link."""
+    blob = page.cache.get(key)
+    if blob is None:
+        if key == _URLS_KEY:
+            blob = "\n".join([link.url for link in page.links])
+        else:
+            blob = "\n".join([link.text for link in page.links])
+        page.cache[key] = blob
+    return blob  # type: ignore[return-value]
+
+
+def link_urls(page: Page) -> str:
+    """All the page's link URLs, one a line: `"tel:" in link_urls(page)` costs one scan."""
+    return _blob(page, _URLS_KEY)
+
+
+def word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for whole-word matches of folded keywords in a short folded text."""
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)")
 
 
 def documents(page: Page) -> list[Document]:
@@ -103,12 +142,55 @@ def documents(page: Page) -> list[Document]:
     if cached is None:
         seen: set[str] = set()
         cached = []
-        for link in page.documents:
-            if link.url in seen:
+        if not _ANY_DOCUMENT.search(_blob(page, _URLS_KEY)):
+            page.cache[_CACHE_KEY] = cached
+            return cached
+        for link in page.links:
+            url = link.url
+            # Cheaper than urlsplit on every link: most links are pages, not files.
+            if url in seen or not url.split("?", 1)[0].lower().endswith(DOCUMENT_EXTENSIONS):
                 continue
-            seen.add(link.url)
+            seen.add(url)
             cached.append(classify(link))
         page.cache[_CACHE_KEY] = cached
+    return cached  # type: ignore[return-value]
+
+
+def links_to(page: Page, hosts: re.Pattern[str]) -> Iterator[Link]:
+    """Links whose URL matches `hosts`, found by one search over all the page's link URLs."""
+    if hosts.search(_blob(page, _URLS_KEY)):
+        yield from (link for link in page.links if link.url and hosts.search(link.url))
+
+
+def links_named(page: Page, words: re.Pattern[str]) -> Iterator[Link]:
+    """Links whose text matches `words`, found by one search over all the link texts."""
+    if words.search(_blob(page, _TEXTS_KEY)):
+        yield from (link for link in page.links if link.text and words.search(link.text))
+
+
+def host_pattern(hosts: tuple[str, ...]) -> re.Pattern[str]:
+    """`https://(www.)issuu.com/…` for any of the hosts, as one pattern."""
+    names = "|".join(re.escape(host) for host in hosts)
+    return re.compile(rf"^https?://(?:[\w-]+\.)*(?:{names})(?:[/:?]|$)", re.MULTILINE)
+
+
+_CAREERS = re.compile(
+    r"(?:career|carri[eè]re|(?<!d')emploi|jobs?\b|recrut|join[-\s]?us|joignez|hiring|embauch)",
+    re.IGNORECASE,
+)
+
+
+def careers_page_url(url: str) -> bool:
+    """A link to a jobs page (/carrieres/, /emplois.html, /careers/…)."""
+    return bool(_CAREERS.search(urlsplit(url).path))
+
+
+def careers_page(page: Page) -> bool:
+    """A jobs page: its training and support talk is about staff, not customers."""
+    cached = page.cache.get(_CAREERS_KEY)
+    if cached is None:
+        cached = careers_page_url(page.url) or bool(_CAREERS.search(fold(page.title)))
+        page.cache[_CAREERS_KEY] = cached
     return cached  # type: ignore[return-value]
 
 
@@ -120,18 +202,21 @@ _NEGATION = re.compile(
     r"|aucune?|jamais)\b"
 )
 _SENTENCE_END = re.compile(r"[.!?;:•|]\s")
+_CONDITION = re.compile(r"\b(?:if|unless|whether|when|si|lorsque|quand)\b")
 
 
 def negated(folded: str, start: int, end: int, before: int = 90, after: int = 0) -> bool:
     """True when the sentence around [start, end) negates it within a few words."""
     left = folded[max(0, start - before) : start]
-    cut = None
-    for cut in _SENTENCE_END.finditer(left):
-        pass
-    if cut is not None:
-        left = left[cut.end() :]
+    ends = [m.end() for m in _SENTENCE_END.finditer(left)]
+    if ends:
+        left = left[ends[-1] :]
     right = folded[end : end + after]
     stop = _SENTENCE_END.search(right)
     if stop:
         right = right[: stop.start()]
-    return bool(_NEGATION.search(left.replace("'", " ") + " " + right.replace("'", " ")))
+    left, right = left.replace("'", " "), right.replace("'", " ")
+    denied = _NEGATION.search(left)
+    if denied and _CONDITION.search(left, 0, denied.start()):
+        denied = None  # "if the FAQ does not answer you, contact technical support"
+    return bool(denied or _NEGATION.search(right))

@@ -2,9 +2,11 @@
 
 What it detects: a page that lists or announces scientific papers (a "Publications" heading,
 "peer-reviewed", "publications scientifiques", "publication list", "new scientific paper"…)
-and shows at least one citation: a DOI, a link to a scholarly publisher or index (IEEE
-Xplore, SPIE Digital Library, Optica, ScienceDirect, arXiv…) or a journal's name; also a
-page of the firm's own site that is a paper (`citation_doi` meta tags).
+and cites at least two papers: DOIs, links to one paper at a scholarly publisher or index
+(IEEE Xplore, SPIE Digital Library, Optica, ScienceDirect, arXiv…), or journal names
+followed by a volume and a year ("Opt. Express 14 (13), 6069 (2006)"); also a page of the
+firm's own site that is a paper (`citation_doi` meta tags). Blog posts are skipped, and so
+are phrases inside a bibliography.
 
 Why it matters: post-entry firms publish application papers, sometimes written with their
 customers, to show what their products do.
@@ -12,7 +14,7 @@ customers, to show what their products do.
 Positive: "See the list of recent publications … R. Paschotta, Opt. Express 14 (13), 6069
 (2006), doi:10.1364/OE.14.006069".
 Negative: an encyclopedia article with a bibliography of other people's papers, a blog post
-quoting one study, a "Publications" menu item with nothing behind it.
+quoting one study, links to journals' home pages, a "Publications" menu item alone.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from urllib.parse import urlsplit
 
 from auditor.items import Evidence
 from auditor.page import Page
-from auditor.text import clean_snippet, snippet
+from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
-from rules.keywords import Hit, contains, declare, find
+from rules.documents import host_pattern, links_to, word_pattern
+from rules.keywords import Hit, declare, find
 
 INFO = RuleInfo(letter="n", slug="publications", version=1)
 
-SCHOLARLY_HOSTS = (
+SCHOLARLY = host_pattern((
     "doi.org", "dx.doi.org", "ieeexplore.ieee.org", "spiedigitallibrary.org", "opg.optica.org",
     "osapublishing.org", "opticsinfobase.org", "sciencedirect.com", "link.springer.com",
     "nature.com", "arxiv.org", "pubs.acs.org", "iopscience.iop.org", "onlinelibrary.wiley.com",
@@ -37,7 +40,7 @@ SCHOLARLY_HOSTS = (
     "pubs.aip.org", "aip.scitation.org", "tandfonline.com", "researchgate.net", "hal.science",
     "hal.archives-ouvertes.fr", "scholar.google.com", "biorxiv.org", "frontiersin.org",
     "journals.plos.org", "academic.oup.com", "cambridge.org", "dl.acm.org",
-)
+))
 PHRASES = declare(
     "n-phrases",
     en=("scientific publications", "scientific publication", "scientific papers",
@@ -73,27 +76,48 @@ JOURNALS = declare(
         "sci. rep.", "plos one"),
     fr=(),
 )
-HEADING = declare(
-    "n-heading",
-    en=("publications", "publication", "scientific papers", "papers", "bibliography of the firm"),
-    fr=("publications", "articles scientifiques", "publications scientifiques"),
-)
+# A page headed so lists papers (matched on titles and headings only, not on the text).
+HEADING = word_pattern(("publications", "publication", "scientific papers", "papers",
+                        "articles scientifiques", "publications scientifiques"))
 DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>,;]+")
 CITATION_META = ("citation_doi", "citation_journal_title", "citation_conference_title",
                  "dc.identifier.doi")
 BLOG_PATH = re.compile(r"/(?:blog|blogue|blogs)/", re.IGNORECASE)
+ARTICLE_PATH = re.compile(
+    r"/10\.\d{4}|/(?:doi|abs|abstract|article|articles|chapter|document|content|publication"
+    r"|full|fulltext|conference-proceedings-of-spie|record)/|(?:abstract|fulltext|viewmedia)\.cfm"
+    r"|[?&](?:uri|arnumber)=|/\d{4}-\d{3}[\dx]/\d",  # ISSN and volume: /1424-8220/22/22/8841
+    re.IGNORECASE,
+)
+# After a journal's name (and up to three more words: "Phys. Rev. Lett."), a citation gives
+# a volume and a year: "Opt. Express 14 (13), 6069 (2006)".
+CITATION_TAIL = re.compile(
+    r"^[\s,.:]*(?:[a-z&]{1,14}\.?\s){0,3}(?:vol\.?\s*)?\d{1,4}\b[^.;]{0,30}?\b(?:19|20)\d\d\b"
+)
+CITATION_REACH = 70
 MIN_JOURNALS = 2  # a single journal name is a mention; a list cites
+MIN_CITATIONS = 2  # DOIs, scholarly links and journal names together: one is a mere mention
+SOURCES_REACH = 60
+SOURCES_WORDS = ("bibliograph", "references", "further reading", "sources", "see also",
+                 "voir aussi", "lectures complementaires")
 
 
 def _scholarly_links(page: Page) -> list[str]:
+    """Links to one paper at a publisher or index (not to a journal's home page)."""
     found = []
-    for link in page.links:
-        if not link.url:
-            continue
-        host = urlsplit(link.url).netloc.lower()
-        if any(host == h or host.endswith("." + h) for h in SCHOLARLY_HOSTS):
+    for link in links_to(page, SCHOLARLY):
+        parts = urlsplit(link.url)
+        host = parts.netloc.lower()
+        if host.endswith("doi.org") or host.startswith("pubmed") or ARTICLE_PATH.search(
+            f"{parts.path}?{parts.query}"
+        ):
             found.append(link.url)
     return found
+
+
+def _citations(page: Page, journals: list[Hit]) -> int:
+    dois = len(DOI.findall(page.folded)) if "doi" in page.folded else 0
+    return dois + len(_scholarly_links(page)) + len(journals)
 
 
 def _citation(page: Page, journals: list[Hit]) -> tuple[str, str] | None:
@@ -112,22 +136,32 @@ def _citation(page: Page, journals: list[Hit]) -> tuple[str, str] | None:
     return None
 
 
+def _in_bibliography(page: Page, hit: Hit) -> bool:
+    """A phrase in a list of sources ("Bibliography [1] Conference proceedings…")."""
+    before = page.folded[max(0, hit.start - SOURCES_REACH) : hit.start]
+    return any(word in before for word in SOURCES_WORDS)
+
+
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     if any(key in page.meta for key in CITATION_META) and firm.owns_url(page.url):
         doi = page.meta.get("citation_doi") or page.meta.get("dc.identifier.doi") or ""
+        title = page.meta.get("citation_title", page.title)
         yield Evidence(INFO.letter, INFO.rule_id, f"paper hosted by the firm {doi}".strip(),
-                       page.url, "meta",
-                       clean_snippet(f"citation meta: {page.meta.get('citation_title', page.title)}"),
-                       1.0)
+                       page.url, "meta", clean_snippet(f"citation meta: {title}"), 1.0)
         return
-    phrases = find(page, PHRASES)
-    heading = next((h for h in (page.title, *page.headings) if contains(h, HEADING)), "")
+    phrases = [hit for hit in find(page, PHRASES) if not _in_bibliography(page, hit)]
+    heading = "" if phrases else next(
+        (h for h in (page.title, *page.headings) if h and HEADING.search(fold(h))), "")
     if not phrases and not heading:
         return
-    if BLOG_PATH.search(urlsplit(page.url).path):
+    if BLOG_PATH.search(urlsplit(page.url).path) or "blog" in page.title.lower():
         return  # a blog post that quotes a study is not a publication
-    cited = _citation(page, find(page, JOURNALS))
-    if cited is None:
+    journals = [
+        hit for hit in find(page, JOURNALS)
+        if CITATION_TAIL.match(page.folded[hit.end : hit.end + CITATION_REACH])
+    ]
+    cited = _citation(page, journals)
+    if cited is None or _citations(page, journals) < MIN_CITATIONS:
         return
     value, quote = cited
     if phrases:

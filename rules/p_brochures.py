@@ -2,16 +2,18 @@
 
 What it detects: document links whose file name, folder or link text names a brochure,
 catalogue, product guide, flyer or leaflet (FR: brochure, dépliant, catalogue, prospectus,
-plaquette, feuillet); flipbook embeds or links (Issuu, Calaméo, Flipsnack, Yumpu…); an
-offer to download or request the brochure; and an unnamed file on a page that talks of its
-brochure.
+plaquette, feuillet); the firm's own flipbooks, embedded or linked (Issuu, Calaméo,
+Flipsnack, Yumpu…: the account bears the firm's name or the flipbook names a brochure); an
+offer to download or request the brochure; and an unnamed file on a page headed as a
+brochure or linked next to a mention of it.
 
 Why it matters: explanatory brochures are one of the study's one-way documentation tools.
 
 Positive: `<a href="/docs/depliant-OC100.pdf">Dépliant OC100 (PDF)</a>`, or "You can already
 download our brochure." next to a PDF link.
 Negative: "Full product catalog" linking to the web product listing, a "Resources" page
-that promises brochures but lists only certificate PDFs, an SQL "system catalog".
+that promises brochures but lists only certificate PDFs, an SQL "system catalog", a trade
+magazine's issue on Issuu.
 """
 
 from __future__ import annotations
@@ -21,20 +23,23 @@ from urllib.parse import urlsplit
 
 from auditor.items import Evidence
 from auditor.page import Page
-from auditor.text import clean_snippet, snippet
+from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
-from rules.documents import Document, documents
-from rules.keywords import contains, declare, find
+from rules.documents import Document, documents, host_pattern, kind_of, links_to, word_pattern
+from rules.keywords import Hit, declare, find
 
 INFO = RuleInfo(letter="p", slug="brochures", version=1)
 
 KINDS = frozenset({"brochure", "catalogue"})
 MAX_FILES = 5
-FLIPBOOK_HOSTS = (
+MENTION_REACH = 250  # characters between a mention of the brochure and the file's link
+MIN_LINK_CHARS = 3  # a shorter link text ("›") cannot be found back in the page text
+MIN_LABEL_CHARS = 4  # a firm name shorter than this is no proof of a flipbook account
+FLIPBOOKS = host_pattern((
     "issuu.com", "calameo.com", "flipsnack.com", "yumpu.com", "publitas.com", "fliphtml5.com",
     "heyzine.com", "flipbuilder.com", "anyflip.com", "joomag.com", "paperturn-view.com",
     "flipsnack.net",
-)
+))
 # A brochure named in the text: enough when the page also links an unnamed file.
 MENTION = declare(
     "p-mention",
@@ -47,6 +52,7 @@ MENTION = declare(
         "prospectus", "plaquette", "plaquettes", "plaquette commerciale", "feuillet",
         "feuillets", "guide de produits", "guide des produits"),
 )
+MENTION_WORDS = word_pattern(MENTION.all)  # the same words in titles and headings
 # An offer of the brochure itself: enough on its own.
 OFFER = declare(
     "p-offer",
@@ -61,7 +67,7 @@ OFFER = declare(
         "telechargez le catalogue", "telecharger notre catalogue", "demandez notre catalogue",
         "demander notre catalogue", "demandez la brochure", "recevoir notre catalogue",
         "telechargez le depliant", "telecharger le depliant", "telechargez notre depliant",
-        "consultez notre brochure", "consultez notre catalogue", "feuilletez notre catalogue"),
+        "consultez notre brochure", "feuilletez notre catalogue", "feuilletez la brochure"),
 )
 
 
@@ -73,24 +79,46 @@ def _file_evidence(doc: Document, page: Page, kind: str, why: str, confidence: f
                     doc.link.region, clean_snippet(f"{quote} ({why})"), confidence)
 
 
-def _flipbooks(page: Page) -> Iterator[tuple[str, str, str]]:
-    """(url, location, text) of flipbook embeds and links."""
+def _flipbooks(page: Page, firm: Firm, heading: str) -> Iterator[tuple[str, str, str]]:
+    """(url, location, text) of the firm's own flipbook brochures, embedded or linked.
+
+    A flipbook service also hosts magazines: the account must bear the firm's name, or the
+    flipbook, its link or the page's heading must name a brochure or catalogue.
+    """
+    label = firm.label.lower()
+
+    def own(url: str, text: str) -> bool:
+        named = bool(label) and len(label) >= MIN_LABEL_CHARS and label in url.lower()
+        return named or bool(heading) or kind_of(f"{urlsplit(url).path} {text}") in KINDS
+
     for src in page.iframes:
-        if any(host in urlsplit(src).netloc.lower() for host in FLIPBOOK_HOSTS):
+        if FLIPBOOKS.match(src) and own(src, ""):
             yield src, "body", "embedded flipbook"
-    for link in page.links:
-        if link.url and any(host in urlsplit(link.url).netloc.lower() for host in FLIPBOOK_HOSTS):
+    for link in links_to(page, FLIPBOOKS):
+        if own(link.url, link.text):
             yield link.url, link.region, link.text
+
+
+def _near_mention(page: Page, docs: list[Document], mentions: list[Hit]) -> Document | None:
+    """The unnamed file whose link sits next to a mention of the brochure."""
+    for hit in mentions:
+        window = page.text[max(0, hit.start - MENTION_REACH) : hit.end + MENTION_REACH]
+        for doc in docs:
+            if len(doc.link.text) >= MIN_LINK_CHARS and doc.link.text in window:
+                return doc
+    return None
 
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     docs = documents(page)
+    heading = next(
+        (h for h in (page.title, *page.headings[:1]) if h and MENTION_WORDS.search(fold(h))), "")
     found = 0
     for doc in docs:
         if doc.kind in KINDS and found < MAX_FILES:
             found += 1
             yield _file_evidence(doc, page, doc.kind, f"{doc.kind} named in {doc.matched}", 1.0)
-    for url, location, text in _flipbooks(page):
+    for url, location, text in _flipbooks(page, firm, heading):
         found += 1
         yield Evidence(INFO.letter, INFO.rule_id, f"flipbook {url}", page.url, location,
                        clean_snippet(f"{text or 'flipbook'} → {url}"), 0.9)
@@ -106,10 +134,13 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     unnamed = [doc for doc in docs if not doc.kind]
     if not unnamed:
         return
-    heading = next((h for h in (page.title, *page.headings) if contains(h, MENTION)), "")
+    if heading:
+        kind = "catalogue" if "catalog" in fold(heading) else "brochure"
+        yield _file_evidence(unnamed[0], page, kind, f"under “{heading}”", 0.8)
+        return
     mentions = find(page, MENTION)
-    if heading or mentions:
-        doc = unnamed[0]
-        why = f"under “{heading}”" if heading else f"page mentions “{mentions[0].keyword}”"
-        kind = "catalogue" if "catalog" in (heading or mentions[0].keyword) else "brochure"
-        yield _file_evidence(doc, page, kind, why, 0.7)
+    doc = _near_mention(page, unnamed, mentions) if mentions else None
+    if doc is not None:
+        word = mentions[0].keyword
+        kind = "catalogue" if "catalog" in word else "brochure"
+        yield _file_evidence(doc, page, kind, f"next to “{word}”", 0.7)

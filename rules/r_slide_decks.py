@@ -1,6 +1,6 @@
 """r — slide decks offered: PowerPoint files, slides as PDF, SlideShare or Speaker Deck embeds.
 
-What it detects: links to .ppt/.pptx/.pps/.odp/.key files, PDF files whose name or link text
+What it detects: links to .ppt/.pptx/.pps/.ppsx/.odp files, PDF files whose name or link text
 says slides, presentation or diaporama, and embeds or links of SlideShare, Speaker Deck,
 Google Slides, Prezi or slides.com.
 
@@ -14,30 +14,30 @@ or a product page link labelled "Product presentation" that leads to an HTML pag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from auditor.items import Evidence
 from auditor.page import Page
 from auditor.text import clean_snippet
 from rules.base import Firm, RuleInfo
-from rules.documents import documents
+from rules.documents import documents, links_to
 
 INFO = RuleInfo(letter="r", slug="slide-decks", version=1)
 
 MAX_FILES = 5
-SLIDE_HOSTS = ("slideshare.net", "speakerdeck.com", "prezi.com", "slides.com")
-GOOGLE_SLIDES = "docs.google.com/presentation"
+SLIDE_SERVICES = re.compile(
+    r"^https?://(?:[\w-]+\.)*(slideshare\.net|speakerdeck\.com|prezi\.com|slides\.com)(?:[/:?]|$)"
+    r"|^https?://docs\.google\.com/(presentation)/",
+    re.MULTILINE,
+)
 
 
 def _slide_service(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.netloc.lower()
-    if any(host == h or host.endswith("." + h) for h in SLIDE_HOSTS):
-        return host.removeprefix("www.")
-    if GOOGLE_SLIDES in host + parts.path:
-        return "Google Slides"
-    return ""
+    match = SLIDE_SERVICES.match(url)
+    if not match:
+        return ""
+    return "Google Slides" if match.group(2) else match.group(1)
 
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
@@ -61,9 +61,10 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
             return
     if found:
         return
-    for link in page.links:
-        service = _slide_service(link.url) if link.url else ""
+    for link in links_to(page, SLIDE_SERVICES):
+        service = _slide_service(link.url)
         if service:
+            quote = clean_snippet(f"{link.text or 'slides'} → {link.url}")
             yield Evidence(INFO.letter, INFO.rule_id, f"{service} {link.url}", page.url,
-                           link.region, clean_snippet(f"{link.text or 'slides'} → {link.url}"), 0.8)
+                           link.region, quote, 0.8)
             return
