@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # as after Ctrl-C, whatever stopped the crawl; --resume finishes it
 
 
 class UsageError(Exception):
@@ -44,36 +45,69 @@ def quiet_known_failures() -> None:
     import logging
 
     for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry",
-                 "scrapy.core.scraper", "scrapy.core.engine"):
+                 "scrapy.core.scraper", "scrapy.core.engine",
+                 # size caps (huge pages, gzip bombs): recorded as the URL's failure reason
+                 "scrapy.core.downloader.handlers.http11",
+                 "scrapy.downloadermiddlewares.httpcompression"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def run_crawl(firms_file: str, overrides: dict[str, Any]) -> int:
-    """Validate the firms file, crawl every firm, store the run; return the run id."""
+def run_crawl(firms_file: str | None, overrides: dict[str, Any], resume: str | None = None) -> int:
+    """Validate the firms file (or find the run to resume), crawl every firm, store the run;
+    return the run id."""
     from scrapy.crawler import CrawlerProcess
 
     from auditor.connect_to import ConnectToError, parse_routes
     from auditor.firms import FirmsFileError, load_firms
+    from auditor.resume import plan_resume
+    from auditor.ssrf import parse_nets
     from auditor.storage import StorageError, connect
     from spiders.audit import AuditSpider
 
+    db = overrides.get("AUDIT_DB", "audit.sqlite")
     try:
-        rows, errors = load_firms(firms_file)
         parse_routes(overrides.get("CONNECT_TO"))
-        connect(overrides.get("AUDIT_DB", "audit.sqlite")).close()
-    except (FirmsFileError, ConnectToError, StorageError) as exc:
+        parse_nets(overrides.get("SSRF_ALLOW_NETS"))
+        if resume is not None:
+            plan = plan_resume(db, resume)
+            for key, value in plan.settings.items():
+                if key in overrides and str(overrides[key]) != str(value):
+                    raise UsageError(f"run {plan.run_id} was crawled with {key}={value}: "
+                                     "a resumed run keeps it")
+            overrides = {**overrides, **plan.settings}
+            errors: list[str] = []
+            kwargs: dict[str, Any] = {"firms": plan.firms_file or "(resumed run)",
+                                      "run_id": plan.run_id, "firm_rows": plan.firms,
+                                      "finished": plan.finished}
+        else:
+            assert firms_file is not None
+            rows, errors = load_firms(firms_file)
+            connect(db).close()
+            kwargs = {"firms": firms_file, "firm_rows": rows}
+    except (FirmsFileError, ConnectToError, StorageError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     for error in errors:
         print(f"skipped {firms_file}: {error}", file=sys.stderr)
     process = CrawlerProcess(scrapy_settings(overrides))
     quiet_known_failures()
     crawler = process.create_crawler(AuditSpider)
-    process.crawl(crawler, firms=firms_file, firm_rows=rows)
-    process.start()
+    process.crawl(crawler, **kwargs)
+    process.start()  # the first SIGINT/SIGTERM stops it cleanly, committing every row
     spider = crawler.spider
     if spider is None or getattr(spider, "run_id", None) is None:
         raise UsageError("the crawl did not start: see the messages above")
     return int(spider.run_id)
+
+
+def run_status(db: str | Path, run_id: int) -> str:
+    from auditor.storage import connect
+
+    con = connect(db, readonly=True)
+    try:
+        row = con.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
+    finally:
+        con.close()
+    return str(row[0]) if row else ""
 
 
 def _crawl_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -95,7 +129,13 @@ def _crawl_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    run_id = run_crawl(args.firms, _crawl_overrides(args))
+    if (args.firms is None) == (args.resume is None):
+        raise UsageError("give a firms file to start a run, or --resume [RUN] to finish one")
+    run_id = run_crawl(args.firms, _crawl_overrides(args), resume=args.resume)
+    if run_status(args.db, run_id) != "done":
+        print(f"run {run_id} interrupted: finish it with "
+              f"'auditor crawl --resume {run_id} --db {args.db}'", file=sys.stderr)
+        return EXIT_INTERRUPTED
     print(f"run {run_id} stored in {args.db}")
     return 0
 
@@ -111,7 +151,32 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from reports.export import write_export
 
-    write_export(Path(args.db), args.run, args.format, args.what, sys.stdout)
+    if args.format == "xlsx":
+        if not args.out:
+            raise UsageError("xlsx is a binary format: use --out FILE.xlsx")
+        with open(args.out, "wb") as handle:
+            write_export(Path(args.db), args.run, args.format, args.what, sys.stdout, handle)
+    elif args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as handle:
+            write_export(Path(args.db), args.run, args.format, args.what, handle)
+    else:
+        write_export(Path(args.db), args.run, args.format, args.what, sys.stdout)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from reports.diff import diff_json, format_diff, read_diff
+    from reports.export import write_csv
+
+    if len(args.run) != 2:
+        raise UsageError("give two runs: --run A --run B")
+    diff = read_diff(Path(args.db), args.run[0], args.run[1])
+    if args.format == "csv":
+        write_csv(diff.tools, sys.stdout)
+    elif args.format == "json":
+        print(diff_json(diff))
+    else:
+        print(format_diff(diff))
     return 0
 
 
@@ -163,7 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     crawl = sub.add_parser("crawl", help="crawl a list of firms and store what the rules find")
-    crawl.add_argument("firms", help="CSV with firm_id,domain[,name,stage,...] or one domain per line")
+    crawl.add_argument("firms", nargs="?",
+                       help="CSV with firm_id,domain[,name,stage,...] or one domain per line")
+    crawl.add_argument("--resume", nargs="?", const="latest", metavar="RUN",
+                       help="finish an interrupted run instead (default: the latest in --db); "
+                            "its finished firms are kept, the others crawled again")
     crawl.add_argument("--db", default="audit.sqlite", help="SQLite file (default: audit.sqlite)")
     crawl.add_argument("--connect-to", action="append", metavar="HOST=http://127.0.0.1:PORT",
                        help="send requests for HOST and its subdomains to a local server "
@@ -183,13 +252,23 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, help="folder for index.html and firm pages")
     report.set_defaults(func=cmd_report)
 
-    export = sub.add_parser("export", help="print a run's results as CSV or JSON")
+    export = sub.add_parser("export", help="print a run's results as CSV, JSON or XLSX")
     export.add_argument("--db", default="audit.sqlite")
     export.add_argument("--run", default="latest")
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
-    export.add_argument("--what", choices=("status", "evidence"), default="status",
-                        help="status: firm × letter; evidence: every evidence row")
+    export.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
+    export.add_argument("--what", choices=("status", "evidence", "matrix", "scores"),
+                        default="status",
+                        help="status: firm × letter; evidence: every evidence row; matrix: "
+                             "firms × letters with subtotals; scores: every firm's scores")
+    export.add_argument("--out", help="write to this file (required for xlsx)")
     export.set_defaults(func=cmd_export)
+
+    diff = sub.add_parser("diff", help="tools gained and lost per firm between two runs")
+    diff.add_argument("--db", default="audit.sqlite")
+    diff.add_argument("--run", action="append", required=True, metavar="RUN",
+                      help="run number or 'latest'; give it twice: --run A --run B")
+    diff.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    diff.set_defaults(func=cmd_diff)
 
     evaluate = sub.add_parser("evaluate", help="compare a run with hand labels, per letter")
     evaluate.add_argument("--labels", required=True,

@@ -108,6 +108,7 @@ def parse_firms(text: str) -> tuple[list[FirmRow], list[str]]:
                 f"firm_id,domain and may add {','.join(OPTIONAL_COLUMNS)}"
             )
         reader.fieldnames = header
+        domains: dict[str, str] = {}
         for values in reader:
             line = reader.line_num
             if len(firms) >= MAX_FIRMS:
@@ -123,6 +124,13 @@ def parse_firms(text: str) -> tuple[list[FirmRow], list[str]]:
             except ValueError as exc:
                 errors.append(f"line {line}: {exc}")
                 continue
+            if firm.site.registered in domains:
+                errors.append(
+                    f"line {line}: {firm.site.registered!r} is firm {domains[firm.site.registered]!r}"
+                    "'s site already: list each site once"
+                )
+                continue
+            domains[firm.site.registered] = firm.firm_id
             seen.add(firm.firm_id)
             firms.append(firm)
         return firms, errors
@@ -136,10 +144,10 @@ def parse_firms(text: str) -> tuple[list[FirmRow], list[str]]:
         except DomainError as exc:
             errors.append(f"line {line_no}: {exc}")
             continue
-        if site.host in hosts:
-            errors.append(f"line {line_no}: duplicate domain {site.host!r}: listed twice")
+        if site.registered in hosts:
+            errors.append(f"line {line_no}: duplicate domain {site.registered!r}: listed twice")
             continue
-        hosts.add(site.host)
+        hosts.add(site.registered)
         firm_id = _domain_id(site, seen)
         seen.add(firm_id)
         firms.append(FirmRow(firm_id=firm_id, domain=entry, site=site))

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.text import collapse_spaces, fold
 
+MAX_HTML_CHARS = 2_000_000  # a bigger page is parsed from its first 2 MB: the crawl must not stall
 MAX_TEXT_CHARS = 200_000  # visible text kept per page; a huge page is cut, not rejected
 MAX_INLINE_SCRIPT_CHARS = 50_000  # per script: loader snippets sit at the start
 MAX_JSONLD_CHARS = 100_000
@@ -177,7 +178,7 @@ def _detect_lang(root_lang: str, url: str, meta: dict[str, str], folded: str) ->
 
 def parse_page(url: str, html: str) -> Page:
     """Parse HTML once into a Page; tolerant of broken markup and bad JSON-LD."""
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(html[:MAX_HTML_CHARS])
     head_meta: dict[str, str] = {}
     for node in tree.css("meta"):
         attrs = node.attributes

@@ -1,12 +1,19 @@
-"""The storage pipeline: pages and evidence into SQLite, in batches, one writer."""
+"""The storage pipeline: pages and evidence into SQLite, in batches, one writer.
+
+A firm's outcome is written as soon as its crawl ends, after its pages, so an interrupted
+run knows which firms are finished. When the crawl closes, every buffered row is committed
+and firms still in flight are marked `interrupted` (resumable) unless the crawl finished.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from auditor import __version__
+from auditor.failures import FetchFailure
 from auditor.items import FirmOutcome, PageItem
 from auditor.storage import Store
 
@@ -15,24 +22,28 @@ if TYPE_CHECKING:
 
 RECORDED_SETTINGS = (
     "AUDIT_PAGE_CAP", "AUDIT_DEPTH_CAP", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY",
-    "AUTOTHROTTLE_ENABLED", "ROBOTSTXT_OBEY", "USER_AGENT", "CONNECT_TO",
+    "AUTOTHROTTLE_ENABLED", "ROBOTSTXT_OBEY", "USER_AGENT", "CONNECT_TO", "SSRF_ALLOW_NETS",
 )
 
 
 class StoragePipeline:
-    """Write each page with its evidence; record every firm's outcome when the crawl ends."""
+    """Write each page with its evidence; record every firm's outcome when its crawl ends."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.db_path = crawler.settings.get("AUDIT_DB")
         self.batch_size = crawler.settings.getint("AUDIT_BATCH_SIZE", 100)
         self.buffer: list[PageItem] = []
+        self.failures: list[FetchFailure] = []
         self.store: Store | None = None
         self.run_id = 0
+        self.received = 0  # pages handed to the pipeline in this process
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     @property
     def spider(self) -> AuditSpider:
@@ -50,29 +61,69 @@ class StoragePipeline:
             spider.run_id = self.store.create_run(
                 spider.firms_file, settings, rule_versions(), __version__
             )
+        elif spider.resuming:  # a resumed run: crawl the unfinished firms again
+            self.store.reopen_run(spider.run_id, spider.state)
+            spider.known_urls = self.store.page_urls(spider.run_id, spider.state)
         self.run_id = spider.run_id
         self.store.add_firms(self.run_id, spider.firms)
 
     def process_item(self, item: object) -> object:
+        if self.spider.unreported:
+            pending, self.spider.unreported = self.spider.unreported, []
+            for other in pending:
+                self._take(other)
+        self._take(item)
+        return item
+
+    def _take(self, item: object) -> None:
         if isinstance(item, PageItem):
+            self.received += 1
             self.buffer.append(item)
             if len(self.buffer) >= self.batch_size:
                 self.flush()
-        return item
+        elif isinstance(item, FetchFailure):
+            self.failures.append(item)
+        elif isinstance(item, FirmOutcome):
+            self.flush()
+            self._save_outcome(item)
 
     def flush(self) -> None:
-        if self.buffer and self.store is not None:
-            self.store.save_pages(self.run_id, self.buffer)
-            self.buffer.clear()
-
-    def close_spider(self) -> None:
         if self.store is None:
             return
+        if self.buffer:
+            self.store.save_pages(self.run_id, self.buffer)
+            self.buffer.clear()
+        if self.failures:
+            self.store.save_failures(self.run_id,
+                                     [(f.firm_id, f.url, f.reason) for f in self.failures])
+            self.failures.clear()
+
+    def _save_outcome(self, outcome: FirmOutcome) -> None:
+        assert self.store is not None
+        self.store.set_firm_outcome(self.run_id, outcome.firm_id, outcome.status,
+                                    outcome.reason, outcome.pages, outcome.errors)
+
+    def close_spider(self) -> None:
+        """Commit what is buffered; the run's status waits for the close reason."""
+        if self.store is None:
+            return
+        for item in self.spider.unreported:
+            self._take(item)
+        self.spider.unreported.clear()
         self.flush()
-        outcomes: list[FirmOutcome] = self.spider.outcomes()
-        for outcome in outcomes:
-            self.store.set_firm_outcome(self.run_id, outcome.firm_id, outcome.status,
-                                        outcome.reason, outcome.pages, outcome.errors)
-        reason = self.crawler.stats.get_value("finish_reason") if self.crawler.stats else None
-        self.store.finish_run(self.run_id, "done" if reason in (None, "finished") else str(reason))
+
+    def spider_closed(self, spider: object, reason: str) -> None:
+        if self.store is None:
+            return
+        interrupted = reason != "finished"
+        finished = True
+        for outcome in self.spider.outcomes(interrupted=interrupted):
+            self._save_outcome(outcome)
+            finished = finished and outcome.status != "interrupted"
+        stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
+        stats.update({"finish_reason": reason, "auditor/pages_received": self.received})
+        self.store.finish_run(self.run_id, "done" if finished and not
+                              self.store.unfinished_firm_ids(self.run_id) else "interrupted",
+                              stats)
         self.store.close()
+        self.store = None

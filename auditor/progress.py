@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def firms_finished(spider: AuditSpider) -> int:
-    """Firms with no request still in flight."""
+    """Firms whose crawl has ended."""
     return sum(1 for firm in spider.state.values() if spider.settled(firm))
 
 
@@ -58,12 +58,15 @@ class Progress:
             self.loop.stop()
             sys.stderr.write("\r\x1b[K")
         spider_obj: AuditSpider = self.crawler.spider  # type: ignore[assignment]
-        outcomes = spider_obj.outcomes()
+        outcomes = spider_obj.outcomes(interrupted=reason != "finished")
         failed = [o for o in outcomes if o.status == "failed"]
         partial = [o for o in outcomes if o.status == "partial"]
+        cut = [o for o in outcomes if o.status == "interrupted"]
+        done = len(outcomes) - len(failed) - len(partial) - len(cut)
         sys.stderr.write(
-            f"crawl {reason}: {self.line()}; {len(outcomes) - len(failed) - len(partial)} done, "
-            f"{len(partial)} partial, {len(failed)} failed\n"
+            f"crawl {reason}: {self.line()}; {done} done, "
+            f"{len(partial)} partial, {len(failed)} failed"
+            + (f", {len(cut)} interrupted" if cut else "") + "\n"
         )
         for outcome in failed:
             sys.stderr.write(f"  failed {outcome.firm_id}: {outcome.reason}\n")

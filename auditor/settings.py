@@ -18,17 +18,34 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+DNS_TIMEOUT = 10
 RETRY_TIMES = 1
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # a page larger than this is a trap, not a brochure
-DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024  # also bounds gzip bombs: checked after decompression
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
+AUDIT_RETRY_AFTER_MAX = 60  # seconds: a 429/503 asking for longer gives up on the page
+AUDIT_RETRY_AFTER_TIMES = 2  # waits honoured per request
+AUDIT_ROBOTS_MAXSIZE = 512 * 1024  # a larger robots.txt is a trap (Google reads 500 KiB)
 
 AUDIT_PAGE_CAP = 300  # pages per firm
 AUDIT_DEPTH_CAP = 5  # links away from the home page
 AUDIT_DB = "audit.sqlite"
 AUDIT_BATCH_SIZE = 100  # pages per storage transaction
 CONNECT_TO: list[str] = []  # HOST=http://127.0.0.1:PORT routes, for offline crawls
+
+# The SSRF guard (auditor/ssrf.py), on for every request, redirect hop and resolved address.
+# Networks listed here may be reached anyway (e.g. "10.20.0.0/16" for an intranet audit);
+# hosts routed by CONNECT_TO go where the route says. Empty by default: keep it so.
+SSRF_ALLOW_NETS: list[str] = []
+TWISTED_DNS_RESOLVER = "auditor.ssrf.GuardedResolver"
+DUPEFILTER_CLASS = "auditor.dupefilter.FirmDupeFilter"  # one firm's redirects never cost another a page
+DOWNLOADER_MIDDLEWARES = {
+    "auditor.ssrf.SsrfGuardMiddleware": 40,  # before robots.txt is fetched for the host
+    "auditor.scope.FirmScopeMiddleware": 45,  # redirect hops stay on the firm's site
+    "auditor.robots.RobotsLimitsMiddleware": 540,  # after retries: 5xx robots.txt = keep out
+    "auditor.retry_after.RetryAfterMiddleware": 560,  # before RetryMiddleware sees a 429
+}
 
 ITEM_PIPELINES = {
     "auditor.pipelines.StoragePipeline": 300,

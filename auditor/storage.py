@@ -74,7 +74,20 @@ CREATE TABLE IF NOT EXISTS evidence (
 );
 CREATE INDEX IF NOT EXISTS evidence_run_firm ON evidence (run_id, firm_id, letter);
 CREATE INDEX IF NOT EXISTS pages_run_firm ON pages (run_id, firm_id);
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    firm_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    UNIQUE (run_id, url)
+);
 """
+# Columns added after a table was first shipped: (table, column, declaration).
+ADDED_COLUMNS = (
+    ("runs", "stats_json", "TEXT NOT NULL DEFAULT '{}'"),
+)
+FINAL_STATUSES = ("done", "partial", "failed")  # a firm whose crawl ended; others are resumed
 
 
 class StorageError(Exception):
@@ -99,6 +112,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=NORMAL")
             con.executescript(SCHEMA)
+            _add_columns(con)
             con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             con.commit()
         con.execute("PRAGMA foreign_keys=ON")
@@ -106,6 +120,14 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"{str(file)!r} is not an auditor database ({exc}): pass another --db") from None
     return con
+
+
+def _add_columns(con: sqlite3.Connection) -> None:
+    """Bring a database written by an older version up to the current columns."""
+    for table, column, declaration in ADDED_COLUMNS:
+        names = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
+        if column not in names:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
 class Store:
@@ -168,10 +190,43 @@ class Store:
                 (status, reason[:500], pages, errors, run_id, firm_id),
             )
 
-    def finish_run(self, run_id: int, status: str) -> None:
+    def save_failures(self, run_id: int, failures: Iterable[tuple[str, str, str]]) -> None:
+        """Record failed URLs as (firm_id, url, reason); a URL keeps its first reason."""
+        with self.con:
+            self.con.executemany(
+                "INSERT OR IGNORE INTO failures (run_id, firm_id, url, reason) VALUES (?, ?, ?, ?)",
+                [(run_id, firm_id, url[:2000], reason[:500]) for firm_id, url, reason in failures],
+            )
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, object] | None = None) -> None:
         with self.con:
             self.con.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?",
                              (now(), status, run_id))
+            if stats is not None:
+                self.con.execute("UPDATE runs SET stats_json = ? WHERE id = ?",
+                                 (json.dumps(stats, sort_keys=True, default=str), run_id))
+
+    def reopen_run(self, run_id: int, firm_ids: Iterable[str]) -> None:
+        """Mark a run as running again, forgetting the failures of the firms to crawl again."""
+        with self.con:
+            self.con.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?",
+                             (run_id,))
+            self.con.executemany("DELETE FROM failures WHERE run_id = ? AND firm_id = ?",
+                                 [(run_id, f) for f in firm_ids])
+
+    def page_urls(self, run_id: int, firm_ids: Iterable[str]) -> set[str]:
+        """URLs already stored for these firms in this run."""
+        urls: set[str] = set()
+        for firm_id in firm_ids:
+            urls.update(u for (u,) in self.con.execute(
+                "SELECT url FROM pages WHERE run_id = ? AND firm_id = ?", (run_id, firm_id)))
+        return urls
+
+    def unfinished_firm_ids(self, run_id: int) -> list[str]:
+        """Firms of the run whose crawl has not ended (pending or interrupted)."""
+        return [f for (f,) in self.con.execute(
+            "SELECT firm_id FROM firms WHERE run_id = ? "
+            "AND status NOT IN ('done', 'partial', 'failed') ORDER BY firm_id", (run_id,))]
 
 
 def _evidence_row(run_id: int, firm_id: str, e: Evidence) -> tuple[object, ...]:

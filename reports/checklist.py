@@ -33,7 +33,7 @@ _RUN_SQL = (
 )
 _FIRMS_SQL = (
     "SELECT f.firm_id, f.name, f.domain, f.start_url, f.stage, f.region, f.status, f.reason, "
-    "f.pages, f.errors, "
+    "f.pages, f.errors, f.founded, f.first_foreign_sale_year, f.profiles, "
     "(SELECT count(*) FROM pages p WHERE p.run_id = f.run_id AND p.firm_id = f.firm_id) "
     "AS pages_stored "
     "FROM firms f WHERE f.run_id = ? ORDER BY f.firm_id"
@@ -158,11 +158,15 @@ def evidence_export(run: RunData) -> pd.DataFrame:
     return run.evidence[EVIDENCE_COLUMNS].reset_index(drop=True)
 
 
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and math.isnan(value))
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain Python dicts, with missing values as None (for JSON and templates)."""
     return [
-        {key: (None if isinstance(value, float) and math.isnan(value) else value)
-         for key, value in row.items()}
+        {key: (None if _missing(value) else value) for key, value in row.items()}
         for row in frame.to_dict("records")
     ]
 

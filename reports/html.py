@@ -1,13 +1,17 @@
-"""Offline HTML reports of a run: an index with the firms × Table-2 matrix, one page per firm.
+"""Offline HTML reports of a run: a region index (scores, the firms × Table-2 matrix beside
+the study, charts, ranking pages, CSV/XLSX exports) and one page per firm.
 
 Crawled text is hostile, so every template is autoescaped, only http(s) URLs become links,
-snippets are cleaned and bounded, and a CSP forbids scripts. The pages carry their CSS
-inline: reports travel as files and must open offline.
+snippets are cleaned and bounded, and a CSP forbids scripts: sorting is a set of pre-sorted
+pages and filtering is CSS (`:target`), with no JavaScript at all. Charts are SVG drawn at
+build time from our own numbers and labels. The pages carry their CSS inline: reports travel
+as files and must open offline.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,9 +23,18 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from auditor import __version__
+from auditor.storage import connect, resolve_run
 from auditor.table2 import Tool, tools
+from reports.charts import (
+    category_chart,
+    direction_chart,
+    firm_groups_chart,
+    imc_chart,
+    variety_chart,
+)
 from reports.checklist import (
     CRAWL_FAILED,
     CRAWL_FINISHED,
@@ -30,15 +43,39 @@ from reports.checklist import (
     RunData,
     firm_summary,
     letter_status,
-    read_run,
+    load_run,
     records,
     stage_counts,
     tool_list,
+)
+from reports.diff import Since, since_previous
+from reports.diff import profiles as read_profiles
+from reports.export import region_frames, write_csv, write_xlsx
+from reports.region import (
+    SORT_KEYS,
+    category_table,
+    direct_shares,
+    direction_table,
+    imc_distribution,
+    likeness_table,
+    rank,
+    stage_firms,
+)
+from reports.scoring import (
+    EXTRAS,
+    STUDY_FIRMS,
+    FirmScore,
+    observable_tools,
+    score_run,
+    study_split,
+    study_uses,
 )
 
 MAX_SNIPPET = 160
 MAX_URL_TEXT = 90
 MAX_EVIDENCE_SHOWN = 20
+MAX_EXTRA_SHOWN = 3
+MAX_VALUES = 12
 MAX_NAME = 60
 GROUP_TITLES = {
     "digital": "Digital",
@@ -47,6 +84,9 @@ GROUP_TITLES = {
     "relations": "Personal relations",
 }
 STAGE_TITLES = {"entry": "Entry", "post-entry": "Post-entry", "": "No stage given"}
+SOURCE_TITLES = {"given": "as given in the firms file",
+                 "derived": "derived: first foreign sale more than five years before the run",
+                 "unknown": "unknown: no stage and no first foreign sale year given"}
 _SAFE_NAME = re.compile(r"[^a-z0-9_.-]")
 _WINDOWS_DEVICES = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
@@ -57,7 +97,7 @@ _HIDDEN_CATEGORIES = ("Cc", "Cf", "Co", "Cs")  # controls, bidi overrides, priva
 @cache
 def environment() -> Environment:
     """The one Jinja environment: autoescape always on (never select_autoescape)."""
-    return Environment(
+    env = Environment(
         loader=PackageLoader("reports", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -65,6 +105,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters.update(pct=_pct, decimal=_decimal, signed=_signed)
+    env.globals.update(SOURCE_TITLES=SOURCE_TITLES, ranking_filename=ranking_filename)
+    return env
 
 
 # ---- hostile text -------------------------------------------------------------------------
@@ -165,8 +208,41 @@ class LetterView:
 
 
 @dataclass(slots=True)
+class ExtraView:
+    """A finding beyond Table 2 (shown, never scored)."""
+
+    code: str
+    name: str
+    count: int
+    evidence: list[EvidenceView] = field(default_factory=list)
+    hidden: int = 0
+    values: list[str] = field(default_factory=list)  # distinct values, first ones
+    more_values: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileView:
+    """A social profile of the firm as a `profiles` table records it."""
+
+    platform: str
+    href: str | None
+    url_text: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class SinceView:
+    """Changes since the firm's previous assessed run."""
+
+    previous_run: int
+    gained: list[tuple[str, str]]  # (letter or extra code, name)
+    lost: list[tuple[str, str]]
+    profiles: list[dict[str, str]]
+
+
+@dataclass(slots=True)
 class FirmView:
-    """A firm's header data, its matrix row and its letters."""
+    """A firm's header data, its matrix row, its letters and its scores."""
 
     firm_id: str
     name: str
@@ -183,6 +259,11 @@ class FirmView:
     direct: int
     indirect: int
     letters: list[LetterView] = field(default_factory=list)
+    score: FirmScore | None = None
+    stage_source: str = ""
+    extras: list[ExtraView] = field(default_factory=list)
+    since: SinceView | None = None
+    profiles: list[ProfileView] | None = None  # None: no profiles table, not assessed
 
     @property
     def failed(self) -> bool:
@@ -191,6 +272,27 @@ class FirmView:
     @property
     def unfinished(self) -> bool:
         return self.status not in CRAWL_FINISHED and not self.failed
+
+    @property
+    def stage_token(self) -> str:
+        """A fixed token for CSS filters, never the stored text."""
+        return {"entry": "entry", "post-entry": "post"}.get(self.stage, "none")
+
+    @property
+    def imc_token(self) -> str:
+        level = self.score.imc.level if self.score else None
+        return "na" if level is None else str(level)
+
+    @property
+    def profile_summary(self) -> str:
+        if self.profiles is None:
+            return "not assessed"
+        if not self.profiles:
+            return "no profile recorded"
+        counts: dict[str, int] = {}
+        for profile in self.profiles:
+            counts[profile.status or "unknown"] = counts.get(profile.status or "unknown", 0) + 1
+        return " · ".join(f"{n} {status}" for status, n in sorted(counts.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +383,52 @@ def _letters(status_rows: Rows, evidence_rows: Rows) -> list[LetterView]:
     return views
 
 
+def _extras(evidence_rows: Rows) -> list[ExtraView]:
+    """Findings beyond Table 2, in the order of EXTRAS, each with its first evidence rows."""
+    by_code: dict[str, Rows] = {}
+    for row in evidence_rows:
+        if row["letter"] in EXTRAS:
+            by_code.setdefault(row["letter"], []).append(row)
+    views = []
+    for code in EXTRAS:
+        rows = by_code.get(code)
+        if not rows:
+            continue
+        distinct: dict[str, dict[str, Any]] = {}
+        for row in rows:  # one example per distinct value: site-wide findings repeat per page
+            distinct.setdefault(clean_text(row["value"], MAX_SNIPPET), row)
+        shown = list(distinct.values())[:MAX_EXTRA_SHOWN]
+        values = [v for v in distinct if v]
+        views.append(ExtraView(code, EXTRAS[code], len(rows), [_evidence_view(e) for e in shown],
+                               len(rows) - len(shown), values[:MAX_VALUES],
+                               max(0, len(values) - MAX_VALUES)))
+    return views
+
+
+def _code_name(code: str) -> str:
+    return tools()[code].name_en if code in tools() else EXTRAS.get(code, code)
+
+
+def _since_view(since: Since | None) -> SinceView | None:
+    if since is None:
+        return None
+    return SinceView(
+        since.previous_run,
+        [(x, _code_name(x)) for x in since.gained],
+        [(x, _code_name(x)) for x in since.lost],
+        [{"platform": clean_text(p.get("platform"), 40), "url": clean_text(p.get("url"), 90),
+          "change": clean_text(p.get("change"), 40)} for p in since.profiles],
+    )
+
+
+def _profile_views(rows: Rows | None) -> list[ProfileView] | None:
+    if rows is None:
+        return None
+    return [ProfileView(clean_text(r.get("platform"), 40), safe_href(r.get("url")),
+                        clean_text(r.get("url"), MAX_URL_TEXT), clean_text(r.get("status"), 30))
+            for r in rows]
+
+
 def _firm_view(firm: dict[str, Any], counts: dict[str, Any], filename: str,
                letters: list[LetterView]) -> FirmView:
     firm_id = firm["firm_id"]
@@ -303,32 +451,84 @@ def _firm_view(firm: dict[str, Any], counts: dict[str, Any], filename: str,
     )
 
 
-def firm_views(run: RunData, status: pd.DataFrame) -> list[FirmView]:
+def firm_views(run: RunData, status: pd.DataFrame,
+               scores: dict[str, FirmScore] | None = None,
+               since: dict[str, Since] | None = None,
+               profiles: pd.DataFrame | None = None) -> list[FirmView]:
     """Everything the templates show about each firm, cleaned for display."""
     summary = {row["firm_id"]: row for row in records(firm_summary(status))}
     status_by_firm = _by_firm(records(status))
     evidence_by_firm = _by_firm(records(run.evidence))
+    profiles_by_firm = _by_firm(records(profiles)) if profiles is not None else None
     firms = records(run.firms)
     filenames = _unique_filenames([f["firm_id"] for f in firms])
-    return [
-        _firm_view(firm, summary.get(firm["firm_id"], {}), filenames[firm["firm_id"]],
-                   _letters(status_by_firm.get(firm["firm_id"], []),
-                            evidence_by_firm.get(firm["firm_id"], [])))
-        for firm in firms
-    ]
+    views = []
+    for firm in firms:
+        firm_id = firm["firm_id"]
+        evidence = evidence_by_firm.get(firm_id, [])
+        view = _firm_view(firm, summary.get(firm_id, {}), filenames[firm_id],
+                          _letters(status_by_firm.get(firm_id, []), evidence))
+        view.extras = _extras(evidence)
+        if scores is not None and firm_id in scores:
+            view.score = scores[firm_id]
+            view.stage = view.score.stage
+            view.stage_source = view.score.stage_source
+        view.since = _since_view((since or {}).get(firm_id))
+        if profiles_by_firm is not None:
+            view.profiles = _profile_views(profiles_by_firm.get(firm_id, []))
+        views.append(view)
+    return views
 
+
+# ---- the matrix footer: the region's counts by stage beside the study's ----------------------
 
 @dataclass(frozen=True, slots=True)
 class StageRow:
-    """A footer row of the matrix: firms of one stage showing each tool."""
+    """A footer row of the matrix: firms of one stage showing each tool, and group subtotals."""
 
     title: str
-    crawled: int
+    crawled: int | None  # None for the study's rows (5 firms each, said in the title)
     counts: list[int | None]  # None for tools that are not observable
+    subtotals: list[int | None] = field(default_factory=list)
+    kind: str = "region"  # region, study or total
 
 
-def stage_rows(run: RunData, status: pd.DataFrame) -> list[StageRow]:
-    """Entry, post-entry, unstaged (when any) and all firms, failed crawls left out."""
+def stage_rows(run: RunData, status: pd.DataFrame,
+               scores: dict[str, FirmScore] | None = None) -> list[StageRow]:
+    """Entry, post-entry, unstaged (when any) and all firms, failed crawls left out; with the
+    study's own counts under each stage when scores are given."""
+    if scores is None:
+        return _given_stage_rows(run, status)
+    table = tool_list()
+    rows = []
+    firms_by_stage: dict[str, list[FirmScore]] = {}
+    for s in scores.values():
+        if s.assessed:
+            firms_by_stage.setdefault(s.stage, []).append(s)
+
+    def region_row(title: str, firms: list[FirmScore], kind: str = "region") -> StageRow:
+        shown = [set(s.present) for s in firms]
+        counts = [sum(t.letter in p for p in shown) if t.observable else None for t in table]
+        subtotals: list[int | None] = [sum(n or 0 for t, n in zip(table, counts, strict=True) if t.group == g.key)
+                     for g in groups()]
+        return StageRow(title, len(firms), counts, subtotals, kind)
+
+    for stage in ("entry", "post-entry"):
+        if stage in firms_by_stage:
+            rows.append(region_row(STAGE_TITLES[stage], firms_by_stage[stage]))
+        column = "entry_firms" if stage == "entry" else "post_entry_firms"
+        study = [getattr(t, column) for t in table]
+        rows.append(StageRow(f"Study {stage} firms (of 5)", None, list(study),
+                             [sum(n for t, n in zip(table, study, strict=True) if t.group == g.key)
+                              for g in groups()], "study"))
+    if "" in firms_by_stage:
+        rows.append(region_row(STAGE_TITLES[""], firms_by_stage[""]))
+    everyone = [s for s in scores.values() if s.assessed]
+    rows.append(region_row("All crawled firms", everyone, "total"))
+    return rows
+
+
+def _given_stage_rows(run: RunData, status: pd.DataFrame) -> list[StageRow]:
     counts = stage_counts(run, status)
     table = tool_list()
     rows = []
@@ -340,7 +540,8 @@ def stage_rows(run: RunData, status: pd.DataFrame) -> list[StageRow]:
                              [int(line[t.letter]) if t.observable else None for t in table]))
     total = counts.sum()
     rows.append(StageRow("All crawled firms", int(total["crawled"]),
-                         [int(total[t.letter]) if t.observable else None for t in table]))
+                         [int(total[t.letter]) if t.observable else None for t in table],
+                         kind="total"))
     return rows
 
 
@@ -375,7 +576,111 @@ def run_view(run: RunData, firms: list[FirmView]) -> dict[str, Any]:
     }
 
 
+# ---- the region ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class FilterView:
+    """A CSS-only filter of the firm tables: a link to an empty target element."""
+
+    target: str  # element id, also the CSS hook
+    label: str
+    count: int
+
+
+@dataclass
+class RegionView:
+    """What the index and the ranking pages show beyond the matrix."""
+
+    stage_firms: dict[str, int]
+    categories: Rows
+    directions: Rows
+    shares: dict[str, dict[str, float | None]]
+    imc: Rows
+    likeness: Rows
+    filters: list[FilterView]
+    charts: dict[str, Markup]
+    variety_mean: dict[str, float | None]
+    study_variety: dict[str, float]
+    profiles: Rows | None  # platform × status counts, None without a profiles table
+    exports: list[tuple[str, str]]  # (file name, what)
+
+
+def _filters(firms: list[FirmView]) -> list[FilterView]:
+    result = [FilterView("all-firms", "All firms", len(firms))]
+    for token, label in (("entry", "Entry"), ("post", "Post-entry"), ("none", "Stage unknown")):
+        n = sum(f.stage_token == token for f in firms)
+        if n:
+            result.append(FilterView(f"only-{token}", label, n))
+    for level in ("0", "1", "2", "3", "4", "na"):
+        n = sum(f.imc_token == level for f in firms)
+        if n:
+            title = {"0": "IMC below level 1", "na": "IMC not determined"}.get(
+                level, f"IMC level {level}")
+            result.append(FilterView(f"only-imc-{level}", title, n))
+    return result
+
+
+def region_view(scores: dict[str, FirmScore], firms: list[FirmView],
+                profiles: pd.DataFrame | None) -> RegionView:
+    """The region's tables and charts, computed from the firms' scores."""
+    categories_table = category_table(scores)
+    directions_table = direction_table(scores)
+    imc_table = imc_distribution(scores)
+    variety: dict[str, list[int]] = {}
+    for s in scores.values():
+        if s.assessed:
+            variety.setdefault(s.stage or "unknown", []).append(s.variety)
+    charts = {
+        "categories": category_chart(categories_table),
+        "directions": direction_chart(directions_table),
+        "imc": imc_chart(imc_table),
+        "variety": variety_chart(variety, len(observable_tools())),
+    }
+    profile_rows = None
+    if profiles is not None:
+        counts = profiles.assign(platform=profiles["platform"].map(lambda p: clean_text(p, 30)),
+                                 status=profiles["status"].map(lambda p: clean_text(p, 30)))
+        pivot = counts.groupby(["platform", "status"]).size().unstack(fill_value=0)
+        profile_rows = [{"platform": platform or "—",
+                         "counts": {str(k): int(v) for k, v in row.items() if v}}
+                        for platform, row in pivot.iterrows()]
+    means = {stage: (sum(v) / len(v) if v else None)
+             for stage, v in ((k, variety.get(k, [])) for k in ("entry", "post-entry"))}
+    return RegionView(
+        stage_firms=stage_firms(scores),
+        categories=records(categories_table),
+        directions=records(directions_table),
+        shares=direct_shares(scores),
+        imc=records(imc_table),
+        likeness=records(likeness_table(scores)),
+        filters=_filters(firms),
+        charts=charts,
+        variety_mean=means,
+        study_variety={stage: study_uses(stage, observable_only=True) / STUDY_FIRMS
+                       for stage in ("entry", "post-entry")},
+        profiles=profile_rows,
+        exports=[(f"{name}.{ext}", what) for name, what in EXPORTS.items()
+                 for ext in ("csv", "xlsx")],
+    )
+
+
 # ---- rendering ----------------------------------------------------------------------------
+
+def _pct(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{100 * float(value):.0f}%"  # type: ignore[arg-type]
+
+
+def _decimal(value: object, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+
+
+def _signed(value: object) -> str:
+    return f"{float(value):+.2f}".replace("-", "−")  # type: ignore[arg-type]
+
 
 def _context(run: RunData, firms: list[FirmView]) -> dict[str, Any]:
     return {
@@ -384,35 +689,93 @@ def _context(run: RunData, firms: list[FirmView]) -> dict[str, Any]:
         "categories": categories(),
         "group_starts": {group.tools[0].letter for group in groups()},
         "tools": tool_list(),
+        "table": tools(),
         "version": __version__,
         "PRESENT": PRESENT,
         "NOT_OBSERVABLE": NOT_OBSERVABLE,
+        "study": study_split(),
+        "sort_keys": SORT_KEYS,
+        "extras_names": EXTRAS,
     }
 
 
 def render_index(context: dict[str, Any], firms: list[FirmView],
-                 stages: list[StageRow]) -> str:
-    """The index page: run header, firms table, Table-2 matrix and the tools legend."""
+                 stages: list[StageRow], region: RegionView | None = None,
+                 ranking: list[FirmView] | None = None) -> str:
+    """The index page: run header, region figures, ranking, Table-2 matrix and the legend."""
     return environment().get_template("index.html").render(
-        **context, firms=firms, stage_rows=stages, root="",
+        **context, firms=firms, stage_rows=stages, root="", region=region,
+        ranking=ranking if ranking is not None else firms, sort="variety",
+    )
+
+
+def render_ranking(context: dict[str, Any], ranking: list[FirmView], key: str,
+                   region: RegionView) -> str:
+    """A page with the ranking table sorted by one key."""
+    return environment().get_template("ranking.html").render(
+        **context, ranking=ranking, sort=key, root="", region=region,
     )
 
 
 def render_firm(context: dict[str, Any], firm: FirmView) -> str:
-    """One firm's page: header card, then all 25 tools with their evidence."""
-    return environment().get_template("firm.html").render(**context, firm=firm, root="../")
+    """One firm's page: summary card, scores, next steps, changes, then the 25 tools."""
+    chart = None
+    if firm.score is not None and firm.score.assessed:
+        chart = firm_groups_chart(tuple(g.present for g in firm.score.groups))  # type: ignore[arg-type]
+    return environment().get_template("firm.html").render(
+        **context, firm=firm, root="../", chart=chart,
+    )
+
+
+def ranking_filename(key: str) -> str:
+    return f"ranking-{key}.html"
 
 
 def write_reports(db: Path, run: str, out_dir: Path) -> Path:
-    """Write index.html and firms/<name>.html for one run; return the index path."""
-    data = read_run(db, run)
+    """Write index.html, the ranking pages, the exports and firms/<name>.html for one run;
+    return the index path."""
+    con = connect(db, readonly=True)
+    try:
+        data = load_run(con, resolve_run(con, run))
+        since = since_previous(con, data.run_id)
+        profiles = read_profiles(con, data.run_id)
+    finally:
+        con.close()
     status = letter_status(data)
-    firms = firm_views(data, status)
+    scores = score_run(status, data.evidence, data.firms, data.run.get("started_at"))
+    firms = firm_views(data, status, scores, since, profiles)
     context = _context(data, firms)
+    region = region_view(scores, firms, profiles)
     (out_dir / "firms").mkdir(parents=True, exist_ok=True)
     for firm in firms:
         path = firm_page_path(out_dir, firm.filename)
         path.write_text(render_firm(context, firm), encoding="utf-8")
+    by_id = {f.firm_id: f for f in firms}
+    names = {f.firm_id: f.name for f in firms}
+    for key in SORT_KEYS:
+        ranking = [by_id[s.firm_id] for s in rank(scores, names, key)]
+        (out_dir / ranking_filename(key)).write_text(
+            render_ranking(context, ranking, key, region), encoding="utf-8")
+    ranking = [by_id[s.firm_id] for s in rank(scores, names, "variety")]
+    write_region_exports(data, out_dir)
     index = out_dir / "index.html"
-    index.write_text(render_index(context, firms, stage_rows(data, status)), encoding="utf-8")
+    index.write_text(render_index(context, firms, stage_rows(data, status, scores), region,
+                                  ranking), encoding="utf-8")
     return index
+
+
+EXPORTS = {"matrix": "the firms × letters matrix", "scores": "every firm's scores"}
+
+
+def write_region_exports(data: RunData, out_dir: Path) -> list[Path]:
+    """matrix.csv, matrix.xlsx, scores.csv and scores.xlsx beside index.html."""
+    frames = region_frames(data)
+    paths = []
+    for name in EXPORTS:
+        csv_path = out_dir / f"{name}.csv"
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            write_csv(frames[name], handle)
+        xlsx_path = out_dir / f"{name}.xlsx"
+        write_xlsx({name: frames[name]}, xlsx_path)
+        paths += [csv_path, xlsx_path]
+    return paths

@@ -3,13 +3,18 @@
 It follows links inside the firm's registered domain (subdomains and language variants
 included) with its own seen-set per firm, so duplicate links cost a set lookup rather than
 a Request; reads robots.txt (obeyed by Scrapy) and sitemap.xml; stops at a page cap and a
-depth cap per firm. Documents (PDF, slides) are kept as links, not downloaded.
+depth cap per firm. Documents (PDF, slides) are kept as links, not downloaded. Links lose
+their session ids, and trap URLs (repeating paths, huge URLs) are not followed.
+
+Each firm's requests are counted while in flight; when the last one ends the firm's
+outcome (done, partial or failed, with a plain reason) is handed to the storage pipeline
+at once, so an interrupted run knows which firms are finished.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -17,14 +22,17 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from auditor.domains import registered_domain
+from auditor.encoding import page_text, sniff_binary
+from auditor.failures import ROBOTS_FORBID, FetchFailure, RateLimited, describe_failure
 from auditor.firms import FirmRow, load_firms
 from auditor.items import FirmOutcome, PageItem
 from auditor.page import is_asset, is_document, parse_page
+from auditor.ssrf import REFUSED, SsrfBlocked
+from auditor.traps import canonical_url, is_trap
 from rules import run_rules
 from rules.base import Firm
 
@@ -45,12 +53,16 @@ class FirmCrawl:
     scheduled: int = 0
     pages: int = 0
     errors: int = 0
-    sitemaps: int = 0
+    sitemap_urls: set[str] = field(default_factory=set)
     capped: bool = False
     first_error: str = ""
     home_done: bool = False
     robots_skipped: int = 0
     dropped: int = 0
+    inflight: int = 0  # requests of the firm (pages, robots.txt, sitemaps) not ended yet
+    outcome: FirmOutcome | None = None  # set when the last request ended
+    rate_limited: str = ""
+    robots_error: str = ""
 
 
 def seen_key(url: str) -> str:
@@ -61,30 +73,12 @@ def seen_key(url: str) -> str:
     return f"{host}{path}?{parts.query}" if parts.query else f"{host}{path}"
 
 
-def describe_failure(failure: Failure) -> str:
-    """A plain reason for a failed request: DNS, refused, timeout, robots, HTTP status."""
-    exc = failure.value
-    name = type(exc).__name__
-    text = str(exc)
-    if isinstance(exc, IgnoreRequest) and "robots.txt" in text:
-        return "robots.txt forbids it"
-    if "DNS" in name or "lookup" in text.lower():
-        return "DNS lookup failed"
-    if "Refused" in name:
-        return "connection refused"
-    if "Timeout" in name or "timed out" in text.lower():
-        return "timed out"
-    response = getattr(exc, "response", None)
-    if response is not None:
-        return f"HTTP {response.status}"
-    return f"{name}: {text}"[:200]
-
-
 class AuditSpider(scrapy.Spider):
     name = "audit"
 
     def __init__(self, firms: str | None = None, run_id: str | int | None = None,
-                 firm_rows: list[FirmRow] | None = None, **kwargs: Any):
+                 firm_rows: list[FirmRow] | None = None,
+                 finished: Iterable[str] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         if not firms:
             raise ValueError("no firms file: run 'scrapy crawl audit -a firms=FILE'")
@@ -93,13 +87,20 @@ class AuditSpider(scrapy.Spider):
             firm_rows, errors = load_firms(firms)
             for error in errors:
                 self.logger.error("firms file %s: %s", firms, error)
-        rows = firm_rows
-        self.firms: list[FirmRow] = rows
+        self.firms: list[FirmRow] = firm_rows
         self.run_id: int | None = int(run_id) if run_id is not None else None
+        self.resuming = finished is not None  # finishing an interrupted run
+        self.finished_before = frozenset(finished or ())  # firms not crawled again
         self.page_cap = 300
         self.depth_cap = 5
+        self.maxsize = 0
+        self.known_urls: set[str] = set()  # pages stored by the interrupted run (resume)
+        self.unreported: list[object] = []  # items for the pipeline from signal handlers
+        self.owners = {row.site.registered: row.firm_id for row in firm_rows}
         self.state: dict[str, FirmCrawl] = {}
-        for row in rows:
+        for row in firm_rows:
+            if row.firm_id in self.finished_before:
+                continue
             judge = Firm(firm_id=row.firm_id, registered=row.site.registered, name=row.name,
                          profiles=row.profiles)
             self.state[row.firm_id] = FirmCrawl(row=row, judge=judge,
@@ -110,14 +111,43 @@ class AuditSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.page_cap = crawler.settings.getint("AUDIT_PAGE_CAP", 300)
         spider.depth_cap = crawler.settings.getint("AUDIT_DEPTH_CAP", 5)
+        spider.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         return spider
 
+    # Accounting: every request of a firm is counted until its callback or errback ends.
+
+    def _request(self, firm: FirmCrawl, url: str, callback: Any, errback: Any,
+                 priority: int, meta: dict[str, Any], dont_filter: bool = False) -> scrapy.Request:
+        firm.inflight += 1
+        return scrapy.Request(url, callback=callback, errback=errback, priority=priority,
+                              meta={"firm_id": firm.row.firm_id, **meta},
+                              dont_filter=dont_filter)
+
+    def _release(self, firm: FirmCrawl) -> Iterator[FirmOutcome]:
+        """One request of the firm ended; the last one yields the firm's outcome."""
+        firm.inflight -= 1
+        if firm.inflight <= 0 and firm.outcome is None:
+            firm.outcome = self._outcome(firm)
+            yield firm.outcome
+
+    def settled(self, firm: FirmCrawl) -> bool:
+        """The firm's crawl has ended."""
+        return firm.outcome is not None
+
     def on_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
-        """A request the scheduler dropped (a redirect to a page seen already) is settled."""
+        """A request the scheduler dropped: a redirect to a page seen already, or a loop."""
         firm = self.state.get(request.meta.get("firm_id", ""))
-        if firm is not None and request.callback == self.parse:
+        if firm is None or firm.outcome is not None:
+            return
+        chain = request.meta.get("redirect_urls", [])
+        if request.callback == self.parse:
             firm.dropped += 1
+            if request.url in chain or canonical_url(request.url) in chain:
+                reason = "redirect loop"
+                firm.first_error = firm.first_error or reason
+                self.unreported.append(FetchFailure(firm.row.firm_id, chain[0], reason))
+        self.unreported.extend(self._release(firm))
 
     def _budget_spent(self, firm: FirmCrawl) -> bool:
         """The page cap counts pages fetched or in flight; failed requests give their place
@@ -125,52 +155,66 @@ class AuditSpider(scrapy.Spider):
         failed = firm.errors + firm.robots_skipped + firm.dropped
         return firm.scheduled - failed >= self.page_cap or firm.scheduled >= 2 * self.page_cap
 
-    def settled(self, firm: FirmCrawl) -> bool:
-        """No page request of the firm is still in flight."""
-        return firm.pages + firm.errors + firm.robots_skipped + firm.dropped >= firm.scheduled
-
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for firm in self.state.values():
+        for firm in list(self.state.values()):
             start = firm.row.site.start_url
             firm.seen.add(seen_key(start))
             firm.scheduled += 1
-            yield self._page_request(firm, start, depth=0, priority=10)
+            yield self._page_request(firm, start, depth=0, priority=10, home=True)
             root = f"{urlsplit(start).scheme}://{urlsplit(start).netloc}"
-            yield scrapy.Request(f"{root}/robots.txt", callback=self.parse_robots,
-                                 errback=self.on_aux_error, priority=5,
-                                 meta={"firm_id": firm.row.firm_id, "dont_obey_robotstxt": True,
-                                       "root": root})
+            # robots.txt and sitemaps bypass the duplicate filter, so that a robots.txt that
+            # redirects to the home page does not make the home page's own request a duplicate.
+            yield self._request(firm, f"{root}/robots.txt", self.parse_robots, self.on_aux_error,
+                                5, {"dont_obey_robotstxt": True, "root": root}, dont_filter=True)
 
-    def _page_request(self, firm: FirmCrawl, url: str, depth: int,
-                      priority: int = 0) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse, errback=self.on_error, priority=priority,
-                              meta={"firm_id": firm.row.firm_id, "audit_depth": depth})
+    def _page_request(self, firm: FirmCrawl, url: str, depth: int, priority: int = 0,
+                      home: bool = False) -> scrapy.Request:
+        meta: dict[str, Any] = {"audit_depth": depth}
+        if home:
+            meta["home"] = True
+        return self._request(firm, url, self.parse, self.on_error, priority, meta)
 
     def _owned(self, firm: FirmCrawl, url: str) -> bool:
         host = urlsplit(url).hostname or ""
         return any(host == d or host.endswith("." + d) for d in firm.domains)
 
-    def _follow(self, firm: FirmCrawl, urls: Iterator[str], depth: int) -> Iterator[scrapy.Request]:
+    def redirect_refusal(self, request: scrapy.Request) -> str | None:
+        """Why a redirect hop may not be followed for its firm, or None (FirmScopeMiddleware)."""
+        firm = self.state.get(request.meta.get("firm_id", ""))
+        if firm is None or self._owned(firm, request.url):
+            return None
+        host = urlsplit(request.url).hostname or ""
+        other = self.owners.get(registered_domain(host))
+        if other is not None and other != firm.row.firm_id:
+            return f"redirects to {host}, the site of firm {other}, audited on its own"
+        if request.meta.get("home") and not firm.home_done:
+            return None  # firm.fr → firm.com: the home page's new site is the firm's too
+        return f"redirect leaves the firm's site (to {host})"
+
+    def _follow(self, firm: FirmCrawl, urls: Iterable[str], depth: int) -> Iterator[scrapy.Request]:
         """Requests for the firm's own, unseen pages, within the caps."""
-        if depth > self.depth_cap:
+        if depth > self.depth_cap or firm.rate_limited:
             return
-        for url in urls:
-            if not url.startswith(("http://", "https://")) or is_document(url) or is_asset(url):
+        for raw in urls:
+            if not raw.startswith(("http://", "https://")):
                 continue
+            url = canonical_url(raw)
             key = seen_key(url)
             if key in firm.seen or not self._owned(firm, url):
+                continue
+            firm.seen.add(key)
+            if is_document(url) or is_asset(url) or is_trap(url):
                 continue
             if self._budget_spent(firm):
                 firm.capped = True
                 return
-            firm.seen.add(key)
             firm.scheduled += 1
             yield self._page_request(firm, url, depth)
 
     def parse(self, response: Response) -> Iterator[Any]:
         firm = self.state[response.meta["firm_id"]]
         depth = response.meta.get("audit_depth", 0)
-        if not firm.home_done:
+        if response.meta.get("home") and not firm.home_done:
             firm.home_done = True
             # A home page that redirects to another domain makes that domain the firm's too.
             firm.domains.add(registered_domain(urlsplit(response.url).hostname or ""))
@@ -179,16 +223,35 @@ class AuditSpider(scrapy.Spider):
         item = PageItem(firm_id=firm.row.firm_id, url=response.url, status=response.status,
                         content_type=content_type.split(";")[0].strip(),
                         size=len(response.body), depth=depth)
-        if not isinstance(response, TextResponse) or not content_type.startswith(HTML_TYPES):
-            yield item
-            return
-        page = parse_page(response.url, response.text)
-        item.lang, item.title = page.lang, page.title
-        item.evidence = run_rules(page, firm.judge)
+        links: list[str] = []
+        if isinstance(response, TextResponse) and content_type.startswith(HTML_TYPES):
+            binary = sniff_binary(response.body)
+            if binary is not None:
+                item.content_type = binary  # a file served as a page: kept, never parsed
+                self._stat("auditor/binary_as_html")
+            else:
+                links = self._read_page(firm, response, item)
         yield item
-        yield from self._follow(firm, (link.url for link in page.links), depth + 1)
+        yield from self._follow(firm, links, depth + 1)
+        yield from self._release(firm)
 
-    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+    def _read_page(self, firm: FirmCrawl, response: TextResponse, item: PageItem) -> list[str]:
+        """Parse the page, run the rules into the item; return its links."""
+        try:
+            text, fallback = page_text(response)
+            if fallback:
+                self._stat("auditor/encoding_fallback")
+            page = parse_page(response.url, text)
+            item.lang, item.title = page.lang, page.title
+            if response.url not in self.known_urls:  # stored already: its evidence too
+                item.evidence = run_rules(page, firm.judge)
+            return [link.url for link in page.links]
+        except Exception:  # one page that breaks a rule must not stop the firm or the run
+            self.logger.exception("%s: reading %s failed", firm.row.firm_id, response.url)
+            self._stat("auditor/page_errors")
+            return []
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
         firm = self.state[response.meta["firm_id"]]
         sitemaps = []
         if response.status == 200 and isinstance(response, TextResponse):
@@ -197,50 +260,91 @@ class AuditSpider(scrapy.Spider):
             sitemaps = [f"{response.meta['root']}/sitemap.xml"]
         for url in sitemaps[:MAX_SITEMAPS_PER_FIRM]:
             yield from self._sitemap_request(firm, url)
+        yield from self._release(firm)
 
     def _sitemap_request(self, firm: FirmCrawl, url: str) -> Iterator[scrapy.Request]:
-        if firm.sitemaps >= MAX_SITEMAPS_PER_FIRM or not self._owned(firm, url):
+        """A sitemap of the firm not asked for yet, up to MAX_SITEMAPS_PER_FIRM."""
+        if (url in firm.sitemap_urls or len(firm.sitemap_urls) >= MAX_SITEMAPS_PER_FIRM
+                or not self._owned(firm, url)):
             return
-        firm.sitemaps += 1
-        yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_aux_error,
-                             priority=-1, meta={"firm_id": firm.row.firm_id})
+        firm.sitemap_urls.add(url)
+        yield self._request(firm, url, self.parse_sitemap, self.on_aux_error, -1, {},
+                            dont_filter=True)
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
         firm = self.state[response.meta["firm_id"]]
-        if response.status != 200:
-            return
-        locs = [m.decode("utf-8", "replace") for m in _SITEMAP_LOC.findall(response.body[:5_000_000])]
-        if b"<sitemapindex" in response.body[:2000]:
-            for url in locs:
-                yield from self._sitemap_request(firm, url)
-            return
-        yield from self._follow(firm, iter(locs), depth=1)
+        if response.status == 200:
+            body = response.body[:5_000_000]
+            locs = [m.decode("utf-8", "replace") for m in _SITEMAP_LOC.findall(body)]
+            if b"<sitemapindex" in body[:2000]:
+                for url in locs:
+                    yield from self._sitemap_request(firm, url)
+            else:
+                yield from self._follow(firm, locs, depth=1)
+        yield from self._release(firm)
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         firm = self.state[request.meta["firm_id"]]
-        reason = describe_failure(failure)
-        if reason == "robots.txt forbids it":
+        reason = describe_failure(failure, request.meta.get("download_maxsize", self.maxsize))
+        if reason == ROBOTS_FORBID:
             firm.robots_skipped += 1
         else:
             firm.errors += 1
+        if isinstance(failure.value, RateLimited):
+            firm.rate_limited = firm.rate_limited or reason
+        elif reason.startswith(REFUSED) and not isinstance(failure.value, SsrfBlocked):
+            self._stat("ssrf/blocked/resolved_address")
         if not firm.first_error:
             firm.first_error = reason
-        self.logger.info("%s: %s failed: %s", firm.row.firm_id, request.url,
-                         describe_failure(failure))
+        self.logger.info("%s: %s failed: %s", firm.row.firm_id, request.url, reason)
+        yield FetchFailure(firm.row.firm_id, request.url, reason)
+        yield from self._release(firm)
 
-    def on_aux_error(self, failure: Failure) -> None:
-        """robots.txt and sitemaps are optional: their failure is not the firm's."""
+    def on_aux_error(self, failure: Failure) -> Iterator[Any]:
+        """robots.txt and sitemaps are optional: their failure is not the firm's, except a
+        robots.txt answered with a server error, which forbids the whole site (RFC 9309)."""
+        request = failure.request  # type: ignore[attr-defined]
+        firm = self.state[request.meta["firm_id"]]
+        response = getattr(failure.value, "response", None)
+        if "root" in request.meta and response is not None and response.status >= 500:
+            firm.robots_error = f"robots.txt answered HTTP {response.status}"
+        yield from self._release(firm)
 
-    def outcomes(self) -> list[FirmOutcome]:
-        """How each firm's crawl ended: done, partial (a cap was reached) or failed."""
-        result = []
-        for firm_id, firm in self.state.items():
-            if firm.pages == 0:
-                status, reason = "failed", firm.first_error or "no page could be fetched"
-            elif firm.capped:
-                status, reason = "partial", f"page cap reached ({self.page_cap} pages)"
+    def _stat(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
+
+    def _outcome(self, firm: FirmCrawl) -> FirmOutcome:
+        """How a firm's crawl ended: done, partial (a cap or a rate limit) or failed."""
+        if firm.pages == 0:
+            status = "failed"
+            if firm.robots_skipped and firm.first_error == ROBOTS_FORBID:
+                reason = "robots.txt forbids every page"
+                if firm.robots_error:
+                    reason += f" ({firm.robots_error}, which RFC 9309 reads as 'keep out')"
             else:
-                status, reason = "done", ""
-            result.append(FirmOutcome(firm_id, status, reason, firm.pages, firm.errors))
+                reason = firm.first_error or "no page could be fetched"
+        elif firm.capped:
+            status, reason = "partial", f"page cap reached ({self.page_cap} pages)"
+        elif firm.rate_limited:
+            status, reason = "partial", firm.rate_limited
+        else:
+            status, reason = "done", ""
+        return FirmOutcome(firm.row.firm_id, status, reason, firm.pages, firm.errors)
+
+    def outcomes(self, interrupted: bool = False) -> list[FirmOutcome]:
+        """Every firm's outcome; a firm still in flight is 'interrupted' when the crawl was
+        cut short, else (a crawl that ended with requests lost) judged on what it has."""
+        result = []
+        for firm in self.state.values():
+            if firm.outcome is not None:
+                result.append(firm.outcome)
+            elif interrupted:
+                result.append(FirmOutcome(
+                    firm.row.firm_id, "interrupted",
+                    "the crawl stopped before this firm finished: 'auditor crawl --resume' "
+                    "finishes it", firm.pages, firm.errors))
+            else:
+                result.append(self._outcome(firm))
         return result

@@ -47,6 +47,7 @@ def test_csv_rows_are_validated_one_by_one() -> None:
         "E4,e4.ca,,,19x9,,\n"
         "E5,e5.ca,,,,,https://www.facebook.com/sharer/sharer.php?u=x\n"
         "P1,https://www.p1.com/fr/,P One,post-entry,,2010,\n"
+        "P2,en.lumisonde.ca,,,,,\n"
     )
     firms, errors = parse_firms(text)
     assert [f.firm_id for f in firms] == ["E1", "P1"]
@@ -59,6 +60,7 @@ def test_csv_rows_are_validated_one_by_one() -> None:
         "line 6: founded '19x9' is not a year such as 2015",
         ("line 7: profile 'https://www.facebook.com/sharer/sharer.php?u=x' is not a "
          "social-platform account URL"),
+        "line 9: 'lumisonde.ca' is firm 'E1''s site already: list each site once",
     ]
 
 
