@@ -3,6 +3,8 @@
 A firm's outcome is written as soon as its crawl ends, after its pages, so an interrupted
 run knows which firms are finished. When the crawl closes, every buffered row is committed
 and firms still in flight are marked `interrupted` (resumable) unless the crawl finished.
+Social profiles are stored as pending when a firm ends and updated when visited; a run
+closed with profiles still pending is `interrupted`, and `--resume` visits them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from scrapy.crawler import Crawler
 from auditor import __version__
 from auditor.failures import FetchFailure
 from auditor.items import FirmOutcome, PageItem
+from auditor.profiles import ProfileRecord
 from auditor.storage import Store
 
 if TYPE_CHECKING:
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
 RECORDED_SETTINGS = (
     "AUDIT_PAGE_CAP", "AUDIT_DEPTH_CAP", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY",
     "AUTOTHROTTLE_ENABLED", "ROBOTSTXT_OBEY", "USER_AGENT", "CONNECT_TO", "SSRF_ALLOW_NETS",
+    "AUDIT_PROFILE_ACTIVE_DAYS",
 )
 
 
@@ -35,6 +39,7 @@ class StoragePipeline:
         self.batch_size = crawler.settings.getint("AUDIT_BATCH_SIZE", 100)
         self.buffer: list[PageItem] = []
         self.failures: list[FetchFailure] = []
+        self.profiles: list[ProfileRecord] = []
         self.store: Store | None = None
         self.run_id = 0
         self.received = 0  # pages handed to the pipeline in this process
@@ -58,13 +63,22 @@ class StoragePipeline:
         spider = self.spider
         if spider.run_id is None:
             settings = {name: self.crawler.settings.get(name) for name in RECORDED_SETTINGS}
+            settings["AUDIT_PROFILES"] = spider.profiles_enabled
             spider.run_id = self.store.create_run(
                 spider.firms_file, settings, rule_versions(), __version__
             )
         elif spider.resuming:  # a resumed run: crawl the unfinished firms again
+            recorded = self.store.run_settings(spider.run_id).get("AUDIT_PROFILES")
+            if recorded is not None:  # a resumed run keeps visiting profiles, or not
+                spider.set_profiles(bool(recorded))
             self.store.reopen_run(spider.run_id, spider.state)
             spider.known_urls = self.store.page_urls(spider.run_id, spider.state)
+            if spider.profiles_enabled:
+                spider.pending_profiles = self.store.pending_profiles(spider.run_id)
         self.run_id = spider.run_id
+        spider.run_started = self.store.run_started(self.run_id)
+        if spider.profiles_enabled:
+            self.store.ensure_profiles()
         self.store.add_firms(self.run_id, spider.firms)
 
     def process_item(self, item: object) -> object:
@@ -83,6 +97,10 @@ class StoragePipeline:
                 self.flush()
         elif isinstance(item, FetchFailure):
             self.failures.append(item)
+        elif isinstance(item, ProfileRecord):
+            self.profiles.append(item)
+            if len(self.profiles) >= self.batch_size:
+                self.flush()
         elif isinstance(item, FirmOutcome):
             self.flush()
             self._save_outcome(item)
@@ -97,6 +115,9 @@ class StoragePipeline:
             self.store.save_failures(self.run_id,
                                      [(f.firm_id, f.url, f.reason) for f in self.failures])
             self.failures.clear()
+        if self.profiles:
+            self.store.save_profiles(self.run_id, self.profiles)
+            self.profiles.clear()
 
     def _save_outcome(self, outcome: FirmOutcome) -> None:
         assert self.store is not None
@@ -120,10 +141,12 @@ class StoragePipeline:
         for outcome in self.spider.outcomes(interrupted=interrupted):
             self._save_outcome(outcome)
             finished = finished and outcome.status != "interrupted"
+        self.profiles.extend(self.spider.profile_outcomes(interrupted=interrupted))
+        self.flush()
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         stats.update({"finish_reason": reason, "auditor/pages_received": self.received})
-        self.store.finish_run(self.run_id, "done" if finished and not
-                              self.store.unfinished_firm_ids(self.run_id) else "interrupted",
-                              stats)
+        complete = (finished and not self.store.unfinished_firm_ids(self.run_id)
+                    and not self.store.pending_profiles(self.run_id))
+        self.store.finish_run(self.run_id, "done" if complete else "interrupted", stats)
         self.store.close()
         self.store = None

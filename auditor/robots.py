@@ -11,8 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Self
 
 from scrapy import Request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -45,3 +49,29 @@ class RobotsLimitsMiddleware:
                 self.stats.inc_value("auditor/robots_server_error")
             return response.replace(body=DISALLOW_ALL)
         return response
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with every waiting request actually checked.
+
+    In Scrapy 2.19 the requests that arrive while a host's robots.txt is downloading all
+    await one Deferred; the first waiter consumes its result and the others receive None,
+    which the middleware reads as "no robots.txt": they pass unchecked. Here each waiter
+    gets its own Deferred fed from the shared one, so all of them see the parsed rules.
+    """
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        netloc = urlparse_cached(request).netloc
+        pending = self._parsers.get(netloc)
+        if not isinstance(pending, Deferred):
+            return await super().robot_parser(request)
+        waiter: Deferred[None] = Deferred()
+
+        def relay(result: object) -> object:
+            waiter.callback(None)
+            return result
+
+        pending.addBoth(relay)
+        await maybe_deferred_to_future(waiter)
+        parser = self._parsers.get(netloc)
+        return None if isinstance(parser, Deferred) else parser

@@ -42,6 +42,8 @@ TWISTED_DNS_RESOLVER = "auditor.ssrf.GuardedResolver"
 DUPEFILTER_CLASS = "auditor.dupefilter.FirmDupeFilter"  # one firm's redirects never cost another a page
 DOWNLOADER_MIDDLEWARES = {
     "auditor.ssrf.SsrfGuardMiddleware": 40,  # before robots.txt is fetched for the host
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "auditor.robots.SharedRobotsTxtMiddleware": 100,  # every waiting request checked
     "auditor.scope.FirmScopeMiddleware": 45,  # redirect hops stay on the firm's site
     "auditor.robots.RobotsLimitsMiddleware": 540,  # after retries: 5xx robots.txt = keep out
     "auditor.retry_after.RetryAfterMiddleware": 560,  # before RetryMiddleware sees a 429

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from auditor.firms import FirmRow
 from auditor.items import Evidence, PageItem
+from auditor.profiles import PENDING, ProfileRecord
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -83,6 +84,46 @@ CREATE TABLE IF NOT EXISTS failures (
     UNIQUE (run_id, url)
 );
 """
+# Social profiles, one row per firm and profile URL in a run. Created by the first crawl
+# that visits profiles (AUDIT_PROFILES), so a database without it says "not assessed".
+PROFILES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS profiles (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    firm_id TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    url TEXT NOT NULL,
+    handle TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT '',
+    own INTEGER NOT NULL DEFAULT 1,
+    own_reason TEXT NOT NULL DEFAULT '',
+    found_on TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'pending',
+    reason TEXT NOT NULL DEFAULT '',
+    visit TEXT NOT NULL DEFAULT '',
+    http_status INTEGER,
+    final_url TEXT NOT NULL DEFAULT '',
+    login_wall INTEGER,
+    title TEXT NOT NULL DEFAULT '',
+    og_title TEXT NOT NULL DEFAULT '',
+    og_description TEXT NOT NULL DEFAULT '',
+    followers INTEGER,
+    links_back INTEGER,
+    last_post TEXT NOT NULL DEFAULT '',
+    last_post_source TEXT NOT NULL DEFAULT '',
+    feed_url TEXT NOT NULL DEFAULT '',
+    feed_entries INTEGER,
+    updated_at TEXT NOT NULL,
+    UNIQUE (run_id, firm_id, url)
+);
+CREATE INDEX IF NOT EXISTS profiles_run_firm ON profiles (run_id, firm_id);
+"""
+PROFILE_FIELDS = ("platform", "url", "handle", "kind", "own", "own_reason", "found_on", "status",
+                  "reason", "visit", "http_status", "final_url", "login_wall", "title",
+                  "og_title", "og_description", "followers", "links_back", "last_post",
+                  "last_post_source", "feed_url", "feed_entries")
+_TEXT_LIMITS = {"url": 2000, "final_url": 2000, "feed_url": 2000, "found_on": 2000,
+                "og_description": 500}
 # Columns added after a table was first shipped: (table, column, declaration).
 ADDED_COLUMNS = (
     ("runs", "stats_json", "TEXT NOT NULL DEFAULT '{}'"),
@@ -211,8 +252,12 @@ class Store:
         with self.con:
             self.con.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?",
                              (run_id,))
+            ids = list(firm_ids)
             self.con.executemany("DELETE FROM failures WHERE run_id = ? AND firm_id = ?",
-                                 [(run_id, f) for f in firm_ids])
+                                 [(run_id, f) for f in ids])
+            if self.has_profiles():  # found again by the new crawl of these firms
+                self.con.executemany("DELETE FROM profiles WHERE run_id = ? AND firm_id = ?",
+                                     [(run_id, f) for f in ids])
 
     def page_urls(self, run_id: int, firm_ids: Iterable[str]) -> set[str]:
         """URLs already stored for these firms in this run."""
@@ -222,11 +267,83 @@ class Store:
                 "SELECT url FROM pages WHERE run_id = ? AND firm_id = ?", (run_id, firm_id)))
         return urls
 
+    def ensure_profiles(self) -> None:
+        """Create the `profiles` table (a crawl that visits profiles)."""
+        if not self.has_profiles():
+            self.con.executescript(PROFILES_SCHEMA)
+            self.con.commit()
+
+    def has_profiles(self) -> bool:
+        return self.con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                "AND name = 'profiles'").fetchone() is not None
+
+    def save_profiles(self, run_id: int, records: Sequence[ProfileRecord]) -> None:
+        """Insert or update profiles, keyed by run, firm and URL: found (pending), then
+        visited. A final status is never overwritten by a pending one."""
+        if not records:
+            return
+        self.ensure_profiles()
+        columns = ", ".join(PROFILE_FIELDS)
+        marks = ", ".join("?" for _ in PROFILE_FIELDS)
+        kept = ("handle", "kind", "own_reason", "found_on")  # found once, kept by the visit
+        updates = ", ".join(
+            f"{c} = CASE WHEN excluded.{c} != '' THEN excluded.{c} ELSE profiles.{c} END"
+            if c in kept else f"{c} = excluded.{c}" for c in PROFILE_FIELDS if c != "url")
+        # fixed column names from PROFILE_FIELDS, values parameterised
+        sql = (f"INSERT INTO profiles (run_id, firm_id, {columns}, updated_at) "  # noqa: S608
+               f"VALUES (?, ?, {marks}, ?) ON CONFLICT (run_id, firm_id, url) DO UPDATE SET "
+               f"{updates}, updated_at = excluded.updated_at "
+               f"WHERE excluded.status != '{PENDING}' OR profiles.status = '{PENDING}'")
+        stamp = now()
+        with self.con:
+            self.con.executemany(sql, [(run_id, r.firm_id, *_profile_values(r), stamp)
+                                       for r in records])
+
+    def pending_profiles(self, run_id: int) -> list[ProfileRecord]:
+        """The run's own profiles found and not visited yet (an interrupted run)."""
+        if not self.has_profiles():
+            return []
+        rows = self.con.execute(
+            "SELECT firm_id, platform, url, handle, kind, own_reason, found_on FROM profiles "
+            "WHERE run_id = ? AND own = 1 AND status = ? ORDER BY id", (run_id, PENDING))
+        return [ProfileRecord(firm_id=f, platform=p, url=u, handle=h, kind=k, own=True,
+                              own_reason=r, found_on=o, feed_url=u if p == "blog" else "")
+                for f, p, u, h, k, r, o in rows]
+
+    def run_settings(self, run_id: int) -> dict[str, object]:
+        row = self.con.execute("SELECT settings_json FROM runs WHERE id = ?", (run_id,)).fetchone()
+        try:
+            settings = json.loads(row[0]) if row and row[0] else {}
+        except ValueError:
+            return {}
+        return settings if isinstance(settings, dict) else {}
+
+    def run_started(self, run_id: int) -> datetime:
+        """When the run started (profiles' activity is judged from there), aware UTC."""
+        row = self.con.execute("SELECT started_at FROM runs WHERE id = ?", (run_id,)).fetchone()
+        try:
+            started = datetime.fromisoformat(row[0])
+        except (TypeError, ValueError):
+            return datetime.now(UTC)
+        return started if started.tzinfo else started.replace(tzinfo=UTC)
+
     def unfinished_firm_ids(self, run_id: int) -> list[str]:
         """Firms of the run whose crawl has not ended (pending or interrupted)."""
         return [f for (f,) in self.con.execute(
             "SELECT firm_id FROM firms WHERE run_id = ? "
             "AND status NOT IN ('done', 'partial', 'failed') ORDER BY firm_id", (run_id,))]
+
+
+def _profile_values(record: ProfileRecord) -> list[object]:
+    values: list[object] = []
+    for name in PROFILE_FIELDS:
+        value = getattr(record, name)
+        if isinstance(value, bool):
+            value = int(value)
+        elif isinstance(value, str):
+            value = value[:_TEXT_LIMITS.get(name, 300)]
+        values.append(value)
+    return values
 
 
 def _evidence_row(run_id: int, firm_id: str, e: Evidence) -> tuple[object, ...]:

@@ -153,18 +153,65 @@ def _firm_figure() -> tuple[Figure, BarContainer]:
     return fig, bars[0]
 
 
-@lru_cache(maxsize=4096)
-def firm_groups_chart(present: tuple[int, int, int, int]) -> Markup:
-    """This firm's tools per group beside the study's entry and post-entry means (observable).
+FIRM_CHART_LABEL = ("Tools per group: this firm, and the study's entry and post-entry firms on "
+                    "average")
 
-    Drawn once per distinct profile of counts: firms with the same counts share the SVG.
-    """
+
+def _render_firm_chart(present: tuple[int, ...]) -> str:
     fig, firm_bars = _firm_figure()
     for bar, value in zip(firm_bars.patches, present, strict=True):
         bar.set_width(value)
     with matplotlib.rc_context(RC):
-        return _finish(fig, "firm-groups", "Tools per group: this firm, and the study's entry "
-                       "and post-entry firms on average", tight=False)
+        return str(_finish(fig, "firm-groups", FIRM_CHART_LABEL, tight=False))
+
+
+_PATH_D = re.compile(r'(<path d=")([^"]*)(")')
+
+
+@cache
+def _firm_chart_table() -> tuple[tuple[str, ...], dict[tuple[int, int], str]] | None:
+    """The firm chart as fixed SVG text around its four bars, and each bar's path for every
+    count it can show: matplotlib draws the chart once per count (a dozen times), not once
+    per firm. None when the renders differ anywhere but in those bars (then every firm's
+    chart is drawn in full)."""
+    top = max(_group_sizes().values())
+    renders = [_render_firm_chart((v,) * len(GROUPS)) for v in range(top + 1)]
+    pieces = [_PATH_D.split(svg) for svg in renders]  # text, '<path d="', d, '"', text, ...
+    first = pieces[0]
+    if any(len(p) != len(first) for p in pieces):
+        return None
+    varying = [i for i in range(2, len(first), 4) if any(p[i] != first[i] for p in pieces)]
+    fixed = [i for i in range(len(first)) if i not in varying]
+    if len(varying) != len(GROUPS) or any(p[i] != first[i] for p in pieces for i in fixed):
+        return None
+    bars = {(row, v): pieces[v][i] for v in range(top + 1) for row, i in enumerate(varying)}
+    segments: list[str] = []
+    start = 0
+    for i in varying:
+        segments.append("".join(first[start:i]))
+        start = i + 1
+    segments.append("".join(first[start:]))
+    return tuple(segments), bars
+
+
+@lru_cache(maxsize=4096)
+def firm_groups_chart(present: tuple[int, int, int, int]) -> Markup:
+    """This firm's tools per group beside the study's entry and post-entry means (observable).
+
+    Firms with the same counts share the SVG; the SVG is assembled from the chart's fixed
+    text and each bar's pre-drawn path, byte for byte what matplotlib draws for these counts.
+    """
+    table = _firm_chart_table()
+    if table is not None:
+        segments, bars = table
+        paths = [bars.get((row, v)) if isinstance(v, int) else None
+                 for row, v in enumerate(present)]
+        if len(paths) == len(segments) - 1 and None not in paths:
+            parts = [segments[0]]
+            for path, segment in zip(paths, segments[1:], strict=True):
+                parts += [path, segment]  # type: ignore[list-item]
+            return Markup("".join(parts))  # noqa: S704 - pieces of checked charts
+    return Markup(_render_firm_chart(present))  # noqa: S704 - checked by _finish
 
 
 def _bars(ax: Axes, labels: Sequence[str],

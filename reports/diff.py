@@ -24,6 +24,10 @@ PROFILE_COLUMNS = ["firm_id", "platform", "url", "before", "after", "change"]
 ASSESSED = ("done", "partial")
 _PROFILE_STATUS = ("status", "activity", "state")
 _PROFILE_URL = ("url", "profile_url")
+# Columns the firm report shows when the table has them (older or foreign tables may not).
+PROFILE_DETAILS = ("handle", "kind", "own_reason", "found_on", "reason", "visit", "http_status",
+                   "login_wall", "title", "og_title", "followers", "links_back", "last_post",
+                   "last_post_source", "feed_url")
 
 
 # ---- read-only queries -------------------------------------------------------------------
@@ -48,10 +52,27 @@ def has_table(con: sqlite3.Connection, name: str) -> bool:
     return row is not None
 
 
-def profiles(con: sqlite3.Connection, run_id: int) -> pd.DataFrame | None:
-    """The run's social profiles (firm_id, platform, url, status), or None when the database
-    has no `profiles` table yet or one without the columns this needs."""
-    if not has_table(con, "profiles"):
+def profiles_visited(con: sqlite3.Connection, run_id: int) -> bool:
+    """Whether the run visited profiles: its recorded AUDIT_PROFILES setting, else (a run
+    recorded before profiles existed, or written by other tools) whether it has rows."""
+    row = con.execute("SELECT settings_json FROM runs WHERE id = ?", (run_id,)).fetchone()
+    try:
+        settings = json.loads(row[0]) if row and row[0] else {}
+    except ValueError:
+        settings = {}
+    if isinstance(settings, dict) and "AUDIT_PROFILES" in settings:
+        flag = settings["AUDIT_PROFILES"]
+        return str(flag).strip().lower() not in ("false", "0", "no", "off", "")
+    return con.execute("SELECT 1 FROM profiles WHERE run_id = ? LIMIT 1",
+                       (run_id,)).fetchone() is not None
+
+
+def profiles(con: sqlite3.Connection, run_id: int, own: bool = True) -> pd.DataFrame | None:
+    """The run's social profiles (firm_id, platform, url, status, then PROFILE_DETAILS), the
+    firm's own ones (or, with own=False, those seen on its site that are not its own), or
+    None when the database has no `profiles` table, one without the columns this needs, or
+    the run did not visit profiles."""
+    if not has_table(con, "profiles") or not profiles_visited(con, run_id):
         return None
     columns = [row[1] for row in con.execute("PRAGMA table_info(profiles)")]
     status = next((c for c in _PROFILE_STATUS if c in columns), None)
@@ -59,11 +80,19 @@ def profiles(con: sqlite3.Connection, run_id: int) -> pd.DataFrame | None:
     if not {"run_id", "firm_id"} <= set(columns) or status is None or url is None:
         return None
     platform = "platform" if "platform" in columns else "''"
+    details = "".join(f", {c}" if c in columns else f", NULL AS {c}" for c in PROFILE_DETAILS)
+    where = ""
+    if "own" in columns:
+        where = " AND own = 1" if own else " AND own = 0"
+    elif not own:
+        where = " AND 0"
+    order = "id" if "id" in columns else "rowid"
     # column names come from the fixed tuples above, never from the data
-    query = (f"SELECT firm_id, {platform} AS platform, {url} AS url, {status} AS status "  # noqa: S608
-             "FROM profiles WHERE run_id = ? ORDER BY firm_id, url")
+    query = (f"SELECT firm_id, {platform} AS platform, {url} AS url, {status} AS status"  # noqa: S608
+             f"{details} FROM profiles WHERE run_id = ?{where} ORDER BY firm_id, {order}")
     frame = pd.read_sql_query(query, con, params=(run_id,))
-    return frame.astype({"firm_id": str, "platform": str, "url": str, "status": str})
+    frame = frame.astype({"firm_id": str, "platform": str, "url": str, "status": str})
+    return frame.astype({c: object for c in PROFILE_DETAILS}).where(frame.notna(), None)
 
 
 # ---- pure comparisons ----------------------------------------------------------------------

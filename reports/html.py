@@ -130,7 +130,10 @@ def safe_href(url: object) -> str | None:
     """The URL when it is a plain http(s) URL with a host; None for anything else."""
     if not isinstance(url, str) or not url or len(url) > 2000:
         return None
-    if any(c.isspace() or unicodedata.category(c) in _HIDDEN_CATEGORIES for c in url):
+    # Spaces and the hidden categories are all non-printable but for " ": the per-character
+    # look-up runs only for the rare URL that has one of them (a report has thousands).
+    if (not url.isprintable() or " " in url) and any(
+            c.isspace() or unicodedata.category(c) in _HIDDEN_CATEGORIES for c in url):
         return None
     lowered = url.lower()
     if not lowered.startswith(("http://", "https://")):
@@ -220,6 +223,20 @@ class ExtraView:
     more_values: int = 0
 
 
+PLATFORM_TITLES = {
+    "linkedin": "LinkedIn", "facebook": "Facebook", "x": "X (Twitter)", "youtube": "YouTube",
+    "instagram": "Instagram", "vimeo": "Vimeo", "tiktok": "TikTok", "github": "GitHub",
+    "mastodon": "Mastodon", "bluesky": "Bluesky", "threads": "Threads", "xing": "XING",
+    "weibo": "Weibo", "wechat": "WeChat", "blog": "Blog feed (RSS/Atom)",
+}
+PROFILE_STATUSES = ("active", "passive", "unreachable", "unknown")
+
+
+def platform_title(platform: object) -> str:
+    text = clean_text(platform, 30)
+    return PLATFORM_TITLES.get(text, text or "—")
+
+
 @dataclass(frozen=True, slots=True)
 class ProfileView:
     """A social profile of the firm as a `profiles` table records it."""
@@ -228,6 +245,18 @@ class ProfileView:
     href: str | None
     url_text: str
     status: str
+    reason: str = ""  # why this status
+    own_reason: str = ""  # why the profile is the firm's (or not)
+    last_post: str = ""
+    last_post_source: str = ""
+    followers: str = ""
+    links_back: str = ""  # "yes", "no" or "" (not known)
+    title: str = ""
+
+    @property
+    def status_token(self) -> str:
+        """A fixed token for CSS, never the stored text."""
+        return self.status if self.status in PROFILE_STATUSES else "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +293,7 @@ class FirmView:
     extras: list[ExtraView] = field(default_factory=list)
     since: SinceView | None = None
     profiles: list[ProfileView] | None = None  # None: no profiles table, not assessed
+    other_profiles: list[ProfileView] = field(default_factory=list)  # seen, not the firm's
 
     @property
     def failed(self) -> bool:
@@ -416,16 +446,36 @@ def _since_view(since: Since | None) -> SinceView | None:
         since.previous_run,
         [(x, _code_name(x)) for x in since.gained],
         [(x, _code_name(x)) for x in since.lost],
-        [{"platform": clean_text(p.get("platform"), 40), "url": clean_text(p.get("url"), 90),
+        [{"platform": platform_title(p.get("platform")), "url": clean_text(p.get("url"), 90),
           "change": clean_text(p.get("change"), 40)} for p in since.profiles],
     )
+
+
+def _yes_no(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return "yes" if int(value) else "no"  # type: ignore[call-overload]
+
+
+def _count(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    try:
+        return f"{int(value):,}".replace(",", " ")  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return ""
 
 
 def _profile_views(rows: Rows | None) -> list[ProfileView] | None:
     if rows is None:
         return None
-    return [ProfileView(clean_text(r.get("platform"), 40), safe_href(r.get("url")),
-                        clean_text(r.get("url"), MAX_URL_TEXT), clean_text(r.get("status"), 30))
+    return [ProfileView(platform_title(r.get("platform")), safe_href(r.get("url")),
+                        clean_text(r.get("url"), MAX_URL_TEXT), clean_text(r.get("status"), 30),
+                        clean_text(r.get("reason"), 160), clean_text(r.get("own_reason"), 100),
+                        clean_text(r.get("last_post"), 10),
+                        clean_text(r.get("last_post_source"), 20), _count(r.get("followers")),
+                        _yes_no(r.get("links_back")), clean_text(r.get("og_title")
+                                                                 or r.get("title"), 120))
             for r in rows]
 
 
@@ -454,12 +504,14 @@ def _firm_view(firm: dict[str, Any], counts: dict[str, Any], filename: str,
 def firm_views(run: RunData, status: pd.DataFrame,
                scores: dict[str, FirmScore] | None = None,
                since: dict[str, Since] | None = None,
-               profiles: pd.DataFrame | None = None) -> list[FirmView]:
+               profiles: pd.DataFrame | None = None,
+               others: pd.DataFrame | None = None) -> list[FirmView]:
     """Everything the templates show about each firm, cleaned for display."""
     summary = {row["firm_id"]: row for row in records(firm_summary(status))}
     status_by_firm = _by_firm(records(status))
     evidence_by_firm = _by_firm(records(run.evidence))
     profiles_by_firm = _by_firm(records(profiles)) if profiles is not None else None
+    others_by_firm = _by_firm(records(others)) if others is not None else {}
     firms = records(run.firms)
     filenames = _unique_filenames([f["firm_id"] for f in firms])
     views = []
@@ -476,6 +528,7 @@ def firm_views(run: RunData, status: pd.DataFrame,
         view.since = _since_view((since or {}).get(firm_id))
         if profiles_by_firm is not None:
             view.profiles = _profile_views(profiles_by_firm.get(firm_id, []))
+            view.other_profiles = _profile_views(others_by_firm.get(firm_id, [])) or []
         views.append(view)
     return views
 
@@ -601,8 +654,9 @@ class RegionView:
     charts: dict[str, Markup]
     variety_mean: dict[str, float | None]
     study_variety: dict[str, float]
-    profiles: Rows | None  # platform × status counts, None without a profiles table
+    profiles: Rows | None  # per platform: firms, active firms, status counts; None: no table
     exports: list[tuple[str, str]]  # (file name, what)
+    profile_firms: int = 0  # the region's firms, the share's denominator
 
 
 def _filters(firms: list[FirmView]) -> list[FilterView]:
@@ -636,14 +690,7 @@ def region_view(scores: dict[str, FirmScore], firms: list[FirmView],
         "imc": imc_chart(imc_table),
         "variety": variety_chart(variety, len(observable_tools())),
     }
-    profile_rows = None
-    if profiles is not None:
-        counts = profiles.assign(platform=profiles["platform"].map(lambda p: clean_text(p, 30)),
-                                 status=profiles["status"].map(lambda p: clean_text(p, 30)))
-        pivot = counts.groupby(["platform", "status"]).size().unstack(fill_value=0)
-        profile_rows = [{"platform": platform or "—",
-                         "counts": {str(k): int(v) for k, v in row.items() if v}}
-                        for platform, row in pivot.iterrows()]
+    profile_rows = profile_summary(profiles, firms) if profiles is not None else None
     means = {stage: (sum(v) / len(v) if v else None)
              for stage, v in ((k, variety.get(k, [])) for k in ("entry", "post-entry"))}
     return RegionView(
@@ -659,9 +706,37 @@ def region_view(scores: dict[str, FirmScore], firms: list[FirmView],
         study_variety={stage: study_uses(stage, observable_only=True) / STUDY_FIRMS
                        for stage in ("entry", "post-entry")},
         profiles=profile_rows,
+        profile_firms=len(firms),
         exports=[(f"{name}.{ext}", what) for name, what in EXPORTS.items()
                  for ext in ("csv", "xlsx")],
     )
+
+
+def profile_summary(profiles: pd.DataFrame, firms: list[FirmView]) -> Rows:
+    """Per platform: firms with a profile there, firms active there (a post within 180 days
+    of the run), their share of the region's firms, by stage, and profiles by status; then
+    a row for any platform."""
+    stage = {f.firm_id: f.stage for f in firms}
+    total = len(firms)
+    frame = profiles.assign(platform=profiles["platform"].map(lambda p: clean_text(p, 30)),
+                            status=profiles["status"].map(lambda p: clean_text(p, 30)))
+
+    def row(title: str, group: pd.DataFrame) -> dict[str, Any]:
+        active = set(group.loc[group["status"] == "active", "firm_id"])
+        by_status = group.groupby("status").size()
+        return {"platform": title, "firms": group["firm_id"].nunique(),
+                "active": len(active), "share": len(active) / total if total else None,
+                "entry": sum(stage.get(f) == "entry" for f in active),
+                "post": sum(stage.get(f) == "post-entry" for f in active),
+                "counts": {str(k): int(v) for k, v in by_status.items() if v}, "total": False}
+
+    order = list(PLATFORM_TITLES)
+    rows = [row(platform_title(platform), group) for platform, group in
+            sorted(frame.groupby("platform"), key=lambda pair: (
+                order.index(pair[0]) if pair[0] in order else len(order), pair[0]))]
+    if rows:
+        rows.append({**row("Any platform", frame), "total": True})
+    return rows
 
 
 # ---- rendering ----------------------------------------------------------------------------
@@ -739,11 +814,12 @@ def write_reports(db: Path, run: str, out_dir: Path) -> Path:
         data = load_run(con, resolve_run(con, run))
         since = since_previous(con, data.run_id)
         profiles = read_profiles(con, data.run_id)
+        others = read_profiles(con, data.run_id, own=False)
     finally:
         con.close()
     status = letter_status(data)
     scores = score_run(status, data.evidence, data.firms, data.run.get("started_at"))
-    firms = firm_views(data, status, scores, since, profiles)
+    firms = firm_views(data, status, scores, since, profiles, others)
     context = _context(data, firms)
     region = region_view(scores, firms, profiles)
     (out_dir / "firms").mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,9 @@ MAX_SOURCE_CHARS = 300  # the scanned value kept with a match, for the evidence
 _CACHE_KEY = "fingerprints"
 MAX_SUBSETS = 512  # compiled alternations of candidate patterns kept
 MIN_LITERAL = 3  # a shorter required literal filters nothing: such a pattern always runs
+MEMO_SHORT_CHARS = 2048  # values up to this long (URLs, names, meta) memoised by the thousand
+MEMO_SHORT_ENTRIES = 16_384
+MEMO_LONG_ENTRIES = 128  # longer values (inline scripts, at most 50,000 characters each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +74,27 @@ class Fingerprints:
     prefilters: dict[str, ahocorasick.Automaton] = field(default_factory=dict)
     unfiltered: dict[str, frozenset[str]] = field(default_factory=dict)
     subsets: dict[tuple[str, frozenset[str]], re.Pattern[str]] = field(default_factory=dict)
+    memo: dict[tuple[str, str], tuple[Match, ...]] = field(default_factory=dict)
+    long_memo: dict[tuple[str, str], tuple[Match, ...]] = field(default_factory=dict)
 
     def scan(self, channel: str, text: str) -> list[Match]:
-        """Every technology whose pattern for this channel occurs in text."""
+        """Every technology whose pattern for this channel occurs in text.
+
+        Memoised: a site repeats its scripts, tracker snippets, navigation and footer links
+        on every page, so most values were scanned on an earlier page already. The memo is
+        bounded by entries (short values) and by count of long values (inline scripts).
+        """
+        key = (channel, text)
+        memo = self.memo if len(text) <= MEMO_SHORT_CHARS else self.long_memo
+        found = memo.get(key)
+        if found is None:
+            found = tuple(self._scan(channel, text))
+            if len(memo) >= (MEMO_SHORT_ENTRIES if memo is self.memo else MEMO_LONG_ENTRIES):
+                memo.clear()
+            memo[key] = found
+        return list(found)
+
+    def _scan(self, channel: str, text: str) -> list[Match]:
         pattern = self._candidates(channel, text)
         if pattern is None:
             return []

@@ -14,8 +14,7 @@ from functools import cache
 
 import ahocorasick
 
-from auditor.page import Page
-from auditor.text import fold
+from auditor.page import Page, fold_text
 
 _CACHE_KEY = "keyword_hits"
 
@@ -50,7 +49,7 @@ def declare(key: str, *, en: tuple[str, ...] = (), fr: tuple[str, ...] = ()) -> 
     """Register a keyword set; call at import time of the rule module."""
     if _automaton.cache_info().currsize:  # a new set after the first page: rebuild
         _automaton.cache_clear()
-    keywords = KeywordSet(key, tuple(fold(k) for k in en), tuple(fold(k) for k in fr))
+    keywords = KeywordSet(key, tuple(fold_text(k) for k in en), tuple(fold_text(k) for k in fr))
     _REGISTRY[key] = keywords
     return keywords
 
@@ -80,12 +79,18 @@ def _all_hits(page: Page) -> dict[str, list[Hit]]:
     hits: dict[str, list[Hit]] = {}
     text = page.folded
     if _REGISTRY and text:
+        size = len(text)
         for end, (word, owners) in _automaton().iter(text):
             start = end - len(word) + 1
-            if not (_boundary(text, start - 1) and _boundary(text, end + 1)):
+            # whole words only: no letter or digit just before or just after (_boundary)
+            if (start > 0 and text[start - 1].isalnum()) or (
+                    end + 1 < size and text[end + 1].isalnum()):
                 continue
             for key, lang in owners:
-                hits.setdefault(key, []).append(Hit(word, start, end + 1, lang))
+                found = hits.get(key)
+                if found is None:
+                    hits[key] = found = []
+                found.append(Hit(word, start, end + 1, lang))
     page.cache[_CACHE_KEY] = hits
     return hits
 
@@ -95,9 +100,29 @@ def find(page: Page, keywords: KeywordSet) -> list[Hit]:
     return _all_hits(page).get(keywords.key, [])
 
 
+MAX_CONTAINS_MEMO = 16_384
+_CONTAINS: dict[tuple[int, str], tuple[KeywordSet, str | None]] = {}
+
+
 def contains(text: str, keywords: KeywordSet) -> str | None:
-    """The first keyword of the set found as a whole word in a short text (titles, links)."""
-    folded = fold(text)
+    """The first keyword of the set found as a whole word in a short text (titles, links).
+
+    Memoised by text and set: link texts, titles and headings repeat across a site's pages.
+    """
+    memo_key = (id(keywords), text)
+    found = _CONTAINS.get(memo_key)
+    if found is not None and found[0] is keywords:  # the set itself is kept: no id reuse
+        return found[1]
+    result = _contains(text, keywords)
+    if len(text) <= 2000:  # long texts are rare and seldom repeat: not worth the memory
+        if len(_CONTAINS) >= MAX_CONTAINS_MEMO:
+            _CONTAINS.clear()
+        _CONTAINS[memo_key] = (keywords, result)
+    return result
+
+
+def _contains(text: str, keywords: KeywordSet) -> str | None:
+    folded = fold_text(text)
     for word in keywords.all:
         at = folded.find(word)
         while at >= 0:

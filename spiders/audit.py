@@ -9,6 +9,12 @@ their session ids, and trap URLs (repeating paths, huge URLs) are not followed.
 Each firm's requests are counted while in flight; when the last one ends the firm's
 outcome (done, partial or failed, with a plain reason) is handed to the storage pipeline
 at once, so an interrupted run knows which firms are finished.
+
+Profile phase (AUDIT_PROFILES, on by default): while a firm is crawled, its social-profile
+candidates are collected from what each page's parse and rule a found already; when the
+firm ends they are stored as pending. Once every site is done (the spider_idle signal),
+each own profile is visited once (auditor/profile_visits.py) and judged active, passive,
+unreachable or unknown.
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -31,9 +39,11 @@ from auditor.failures import ROBOTS_FORBID, FetchFailure, RateLimited, describe_
 from auditor.firms import FirmRow, load_firms
 from auditor.items import FirmOutcome, PageItem
 from auditor.page import is_asset, is_document, parse_page
+from auditor.profile_visits import ProfileVisits
+from auditor.profiles import ProfileCollector, ProfileRecord
 from auditor.ssrf import REFUSED, SsrfBlocked
 from auditor.traps import canonical_url, is_trap
-from rules import run_rules
+from rules import a_social, run_rules
 from rules.base import Firm
 
 _SITEMAP_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.IGNORECASE)
@@ -63,6 +73,7 @@ class FirmCrawl:
     outcome: FirmOutcome | None = None  # set when the last request ended
     rate_limited: str = ""
     robots_error: str = ""
+    profiles: ProfileCollector | None = None  # None when profiles are not visited
 
 
 def seen_key(url: str) -> str:
@@ -97,6 +108,11 @@ class AuditSpider(scrapy.Spider):
         self.known_urls: set[str] = set()  # pages stored by the interrupted run (resume)
         self.unreported: list[object] = []  # items for the pipeline from signal handlers
         self.owners = {row.site.registered: row.firm_id for row in firm_rows}
+        self.profiles_enabled = False  # from_crawler reads AUDIT_PROFILES
+        self.active_days = 180
+        self.run_started = datetime.now(UTC)  # the pipeline sets the stored run's start
+        self.pending_profiles: list[ProfileRecord] = []  # stored unvisited (a resumed run)
+        self.profile_visits: ProfileVisits | None = None  # set when the profile phase starts
         self.state: dict[str, FirmCrawl] = {}
         for row in firm_rows:
             if row.firm_id in self.finished_before:
@@ -112,8 +128,19 @@ class AuditSpider(scrapy.Spider):
         spider.page_cap = crawler.settings.getint("AUDIT_PAGE_CAP", 300)
         spider.depth_cap = crawler.settings.getint("AUDIT_DEPTH_CAP", 5)
         spider.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        spider.active_days = crawler.settings.getint("AUDIT_PROFILE_ACTIVE_DAYS", 180)
+        spider.set_profiles(crawler.settings.getbool("AUDIT_PROFILES", True))
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
+
+    def set_profiles(self, enabled: bool) -> None:
+        """Collect and visit social profiles, or not (AUDIT_PROFILES)."""
+        self.profiles_enabled = enabled
+        for firm in self.state.values():
+            row = firm.row
+            firm.profiles = ProfileCollector(row.firm_id, (row.name, firm.judge.label),
+                                             row.site.registered, row.profiles) if enabled else None
 
     # Accounting: every request of a firm is counted until its callback or errback ends.
 
@@ -130,6 +157,8 @@ class AuditSpider(scrapy.Spider):
         if firm.inflight <= 0 and firm.outcome is None:
             firm.outcome = self._outcome(firm)
             yield firm.outcome
+            if firm.profiles is not None:  # stored as pending until the profile phase
+                yield from firm.profiles.records()
 
     def settled(self, firm: FirmCrawl) -> bool:
         """The firm's crawl has ended."""
@@ -137,6 +166,9 @@ class AuditSpider(scrapy.Spider):
 
     def on_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
         """A request the scheduler dropped: a redirect to a page seen already, or a loop."""
+        if "profile_visit" in request.meta and self.profile_visits is not None:
+            self.unreported.extend(self.profile_visits.dropped(request))
+            return
         firm = self.state.get(request.meta.get("firm_id", ""))
         if firm is None or firm.outcome is not None:
             return
@@ -245,6 +277,11 @@ class AuditSpider(scrapy.Spider):
             item.lang, item.title = page.lang, page.title
             if response.url not in self.known_urls:  # stored already: its evidence too
                 item.evidence = run_rules(page, firm.judge)
+            if firm.profiles is not None:  # from this parse and rule a's evidence
+                found = item.evidence if response.url not in self.known_urls else list(
+                    a_social.detect(page, firm.judge))
+                firm.profiles.observe(page, found,
+                                      bool(page.feeds) and firm.judge.owns_url(response.url))
             return [link.url for link in page.links]
         except Exception:  # one page that breaks a rule must not stop the firm or the run
             self.logger.exception("%s: reading %s failed", firm.row.firm_id, response.url)
@@ -314,6 +351,50 @@ class AuditSpider(scrapy.Spider):
     def _stat(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
+
+    stat = _stat
+
+    # Profile phase: once every firm's site is done, each own profile is visited once.
+
+    def on_idle(self) -> None:
+        """spider_idle: start the profile phase once, and keep the spider open for it."""
+        if not self.profiles_enabled or self.profile_visits is not None:
+            return
+        self.profile_visits = ProfileVisits(self, self.run_started, self.active_days)
+        records: list[ProfileRecord] = list(self.pending_profiles)
+        for firm in self.state.values():
+            if firm.profiles is not None:
+                records.extend(firm.profiles.records())
+        domains = {row.firm_id: {row.site.registered} for row in self.firms}
+        for firm in self.state.values():
+            domains[firm.row.firm_id] = set(firm.domains)
+        requests, final = self.profile_visits.start(records, domains)
+        self.unreported.extend(final)
+        if not requests:
+            return
+        self.logger.info("profile phase: %d requests for %d profiles", len(requests),
+                         len(self.profile_visits.visits))
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def parse_profile_page(self, response: Response) -> Iterator[Any]:
+        assert self.profile_visits is not None
+        yield from self.profile_visits.on_page(response)
+
+    def parse_profile_feed(self, response: Response) -> Iterator[Any]:
+        assert self.profile_visits is not None
+        yield from self.profile_visits.on_feed(response)
+
+    def on_profile_error(self, failure: Failure) -> Iterator[Any]:
+        assert self.profile_visits is not None
+        yield from self.profile_visits.on_error(failure)
+
+    def profile_outcomes(self, interrupted: bool = False) -> list[ProfileRecord]:
+        """Profiles whose visit had not ended when the crawl closed (see ProfileVisits)."""
+        if self.profile_visits is None:
+            return []
+        return self.profile_visits.unfinished(interrupted)
 
     def _outcome(self, firm: FirmCrawl) -> FirmOutcome:
         """How a firm's crawl ended: done, partial (a cap or a rate limit) or failed."""

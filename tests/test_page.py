@@ -68,3 +68,34 @@ def test_fold_keeps_offsets_and_snippet_is_bounded() -> None:
     at = long.index("ISO")
     quote = snippet(long, at, at + 8)
     assert "ISO 9001" in quote and len(quote) <= 160
+
+
+# ---- the hot path's shortcuts give exactly what the plain functions give ----------------
+
+def test_fast_fold_and_squash_match_the_plain_functions() -> None:
+    from auditor.page import fold_text, squash
+    from auditor.text import collapse_spaces
+
+    every = "".join(chr(c) for c in range(0x3100) if not 0xD800 <= c <= 0xDFFF)
+    samples = [every, every[::-1], "ÉTÉ à Québec — l’infolettre", "ASCII only TEXT", "",
+               "Ａｂｃ İstanbul ǅ ß ﬁ", "a\u00a0b\u2003c\u3000d"]
+    for text in samples:
+        assert fold_text(text) == fold(text)
+    spaced = "  a\t\nb\u00a0\u2003c\u3000 d\x1c\x1d\x1e\x1f\x85e  "
+    assert squash(spaced) == collapse_spaces(spaced)
+    assert squash(every) == collapse_spaces(every)
+
+
+def test_memoised_link_resolution_matches_urljoin() -> None:
+    from auditor.page import _JOINED, _resolve, absolute_url
+
+    bases = ["https://a.ca/fr/produits/x.html", "https://a.ca/en/", "http://a.ca/fr/?p=2",
+             "https://b.ca", "https://a.ca/fr/produits/", "https://A.ca:8443/x;p?q#f"]
+    hrefs = ["/", "/fr/x", "/x/../y", "//cdn.b.ca/a.js", "//", "///x", "https://c.ca/Z?q=1#f",
+             "http://c.ca", "HTTPS://C.CA/", "http:x", "http:///x", "x.html", "../x", "?p=3",
+             "./", "ftp://f.ca/x", "/\\evil.ca", "//\\evil.ca", "https://[::1", "/a b\t/c"]
+    _JOINED.clear()
+    for _ in range(2):  # the second pass reads the memo
+        for base in bases:
+            for href in hrefs:
+                assert absolute_url(base, href) == _resolve(base, href), (base, href)
