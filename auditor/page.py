@@ -111,14 +111,14 @@ class Page:
         return [link for link in self.links if is_document(link.url)]
 
 
-@lru_cache(maxsize=32_768)  # a site's links repeat on every page; the spider asks for each
+@lru_cache(maxsize=4096)  # a site's links repeat on every page
 def is_document(url: str) -> bool:
     """PDF, slide and word-processor files, which are evidence but not crawled."""
     path = urlsplit(url).path.lower()
     return path.endswith(DOCUMENT_EXTENSIONS)
 
 
-@lru_cache(maxsize=32_768)
+@lru_cache(maxsize=4096)
 def is_asset(url: str) -> bool:
     """Images, scripts, archives, media and CAD files: never worth a page request."""
     return urlsplit(url).path.lower().endswith(ASSET_EXTENSIONS)
@@ -159,7 +159,7 @@ def _resolve(base: str, href: str) -> str | None:
 # (`//host/x`) and a root-relative one (`/x`) resolve the same against every page of a host,
 # so their key is the base's scheme and host: a site's repeated navigation resolves once.
 # Any other href (`x.html`, `?page=2`, `../a`) depends on the whole base URL.
-MAX_JOINED = 20_000
+MAX_JOINED = 4096
 _JOINED: dict[tuple[str, str], str | None] = {}
 _MISSING = object()
 _ORIGIN_WIDE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//[^/?#\\]|/(?![/\\])")

@@ -61,8 +61,12 @@ def summarise(raw: Path, top: int = 25) -> dict[str, object]:
                           "rules/__init__")
             rules[re.sub(r".*\((rules/[^:]+):.*", r"\1", module)] += count
     share = {k: round(100 * v / total, 1) for k, v in parts.most_common()} if total else {}
+    busy = total - parts["waiting threads (not CPU)"]
+    cpu_share = {k: round(100 * v / busy, 1) for k, v in parts.most_common()
+                 if k != "waiting threads (not CPU)"} if busy else {}
     return {
         "samples": total,
+        "percent_of_cpu_by_part": cpu_share,
         "percent_by_part": share,
         "percent_by_rule_module": {k: round(100 * v / total, 1) for k, v in rules.most_common(top)},
         "top_leaf_frames": {k: round(100 * v / total, 1) for k, v in leaves.most_common(top)},
@@ -77,12 +81,15 @@ def main() -> None:
     args = parser.parse_args()
     summary = summarise(args.raw, args.top)
     print(f"{summary['samples']} samples")
-    for title, key in (("by part", "percent_by_part"), ("rules by module", "percent_by_rule_module"),
-                       ("hottest frames", "top_leaf_frames")):
-        print(f"\n{title} (% of all samples):")
+    for title, key in (("by part, % of CPU samples (waiting threads left out)",
+                        "percent_of_cpu_by_part"),
+                       ("rules by module, % of all samples", "percent_by_rule_module"),
+                       ("hottest frames, % of all samples", "top_leaf_frames")):
+        print(f"\n{title}:")
         for name, pct in summary[key].items():  # type: ignore[union-attr]
             print(f"  {pct:5.1f}  {name}")
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
 
 

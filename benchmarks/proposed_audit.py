@@ -1,10 +1,10 @@
 """An experiment, not the product: `auditor crawl` with the changes proposed for files this
 benchmark does not own, applied in memory, so that their gain is measured end to end.
 
-    python benchmarks/proposed_audit.py [--pool N] crawl FIRMS.csv [auditor crawl options]
+    python benchmarks/proposed_audit.py [--frontier N] [--pool N] crawl FIRMS.csv [options]
 
-run.py runs it as `audit-proposed` (with `-s CONCURRENT_ITEMS=1`) and `audit-proposed-pooled`
-(the same with `--pool 1`). The proposals (benchmarks/README.md says why and how much):
+run.py runs it as `audit-proposed` (`--frontier 4`, `-s CONCURRENT_ITEMS=1`) and
+`audit-proposed-pooled` (the same with `--pool 1`). The proposals (benchmarks/README.md says why and how much):
 
 1. auditor/emails.py `find_emails`: run the address pattern only from 64 characters before
    each "@" instead of over the whole text (same matches, in the same order).
@@ -13,7 +13,13 @@ run.py runs it as `audit-proposed` (with `-s CONCURRENT_ITEMS=1`) and `audit-pro
 3. auditor/settings.py `CONCURRENT_ITEMS = 1` (passed by run.py as a setting): Scrapy starts
    CONCURRENT_ITEMS asyncio tasks for every callback's output; the audit yields one item and
    a request or two per page to a synchronous pipeline, so 100 tasks a page are pure cost.
-4. (--pool N) spiders/audit.py: parse and rules of each page in N worker processes
+4. (--frontier N) spiders/audit.py: a per-firm frontier of URLs. `_follow` queues the firm's
+   new pages as (url, depth) and hands Scrapy at most N of the firm's requests at a time,
+   the next ones as earlier ones end (`_release`): the scheduler no longer holds every
+   discovered page of every firm as a Request (about 1 KB each), so memory stays flat as the
+   region grows. Pages leave the frontier breadth first. (Here the Request is built and
+   dropped to reuse `_follow` unchanged; the real change would queue the strings directly.)
+5. (--pool N) spiders/audit.py: parse and rules of each page in N worker processes
    (`ProcessPoolExecutor`, spawn), the crawl process keeping Scrapy, the seen-set, the caps
    and storage. Not supported here: the social-profile phase (it needs the parsed page in the
    crawl process). Workers are spawned children of the crawl process, so their CPU time is
@@ -147,11 +153,64 @@ def install_pool() -> None:
     AuditSpider.parse = parse  # type: ignore[assignment,method-assign]
 
 
+def install_frontier(ahead: int) -> None:
+    """Proposal 4, wrapped around the spider's own _follow, _release and on_dropped."""
+    from collections import deque
+
+    from spiders.audit import AuditSpider
+
+    follow, release, on_dropped = AuditSpider._follow, AuditSpider._release, AuditSpider.on_dropped
+
+    def frontier(self: AuditSpider, firm: Any) -> deque[tuple[str, int]]:
+        frontiers = self.__dict__.setdefault("_frontiers", {})
+        return frontiers.setdefault(firm.row.firm_id, deque())  # type: ignore[no-any-return]
+
+    def drain(self: AuditSpider, firm: Any) -> Iterator[Any]:
+        queue = frontier(self, firm)
+        while queue and firm.inflight - len(queue) < ahead:
+            url, depth = queue.popleft()
+            firm.inflight -= 1  # counted as pending while queued; _page_request counts it again
+            yield self._page_request(firm, url, depth)
+
+    def _follow(self: AuditSpider, firm: Any, urls: Any, depth: int) -> Iterator[Any]:
+        queue = frontier(self, firm)
+        for request in follow(self, firm, urls, depth):
+            queue.append((request.url, request.meta["audit_depth"]))  # still in firm.inflight
+        yield from drain(self, firm)
+
+    def _release(self: AuditSpider, firm: Any) -> Iterator[Any]:
+        yield from release(self, firm)
+        if not self.__dict__.get("_in_signal"):
+            yield from drain(self, firm)
+
+    def _on_dropped(self: AuditSpider, request: Any, spider: Any) -> None:
+        self._in_signal = True  # type: ignore[attr-defined]
+        try:
+            on_dropped(self, request, spider)
+        finally:
+            self._in_signal = False  # type: ignore[attr-defined]
+        firm = self.state.get(request.meta.get("firm_id", ""))
+        if firm is not None and self.crawler.engine is not None:
+            for follow_up in drain(self, firm):
+                self.crawler.engine.crawl(follow_up)
+
+    AuditSpider._follow = _follow  # type: ignore[method-assign]
+    AuditSpider._release = _release  # type: ignore[method-assign]
+    AuditSpider.on_dropped = _on_dropped  # type: ignore[method-assign]
+
+
 def main(argv: list[str]) -> int:
     global _WORKERS
-    if argv[:1] == ["--pool"]:
-        _WORKERS, argv = int(argv[1]), argv[2:]
+    ahead = 0
+    while argv[:1] in (["--pool"], ["--frontier"]):
+        if argv[0] == "--pool":
+            _WORKERS = int(argv[1])
+        else:
+            ahead = int(argv[1])
+        argv = argv[2:]
     apply_code_proposals()
+    if ahead:
+        install_frontier(ahead)
     if _WORKERS:
         install_pool()
     from auditor.cli import main as cli_main

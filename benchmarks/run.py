@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                      # 50 firms × 200 pages, nginx
     python benchmarks/run.py --quick              # 2 firms × 20 pages (what CI runs)
-    python benchmarks/run.py --scale-firms 200    # and the audit alone on 200 firms: peak RSS
+    python benchmarks/run.py --scale-firms 200    # and the audit again on 200 firms: peak RSS
     python benchmarks/run.py --profile            # and the audit once more under py-spy
 
 One command, one session, the same pages for all three crawlers and the same settings
@@ -172,7 +172,8 @@ def run_audit(data: Path, routes: list[str], work: Path, extra: list[str],
         extra = ["CONCURRENT_ITEMS=1", *extra]
     cmd = audit_command(data, db, routes, extra)
     if variant != "audit":  # python proposed_audit.py [--pool 1] crawl …
-        cmd[1:3] = [str(BENCH / "proposed_audit.py"), *(["--pool", "1"] if pooled else [])]
+        cmd[1:3] = [str(BENCH / "proposed_audit.py"), "--frontier", "4",
+                    *(["--pool", "1"] if pooled else [])]
     if profile:
         raw = work / "audit-profile.txt"
         cmd = [str(Path(sys.executable).parent / "py-spy"), "record", "-r", "250", "-f", "raw",
@@ -244,10 +245,10 @@ def crawl_all(data: Path, manifest: dict[str, Any], work: Path, tools: list[str]
 
 def line(tool: str, entry: dict[str, Any]) -> str:
     if entry.get("error"):
-        return f"{tool:<11} {entry['error']}"
+        return f"{tool:<22} {entry['error']}"
     def fmt(value: Any, spec: str) -> str:
         return format(value, spec) if isinstance(value, (int, float)) else "-"
-    return (f"{tool:<11} {fmt(entry.get('pages'), '>6')} pages  {fmt(entry.get('pages_per_s'), '>7.1f')} pages/s  "
+    return (f"{tool:<22} {fmt(entry.get('pages'), '>6')} pages  {fmt(entry.get('pages_per_s'), '>7.1f')} pages/s  "
             f"{fmt(entry.get('cpu_ms_per_page'), '>6.2f')} CPU ms/page  "
             f"{fmt(entry.get('peak_rss_mb'), '>6.1f')} MB peak RSS  (wall {fmt(entry.get('wall_s'), '.1f')} s)")
 
@@ -307,14 +308,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.scale_firms:
         big, big_manifest = prepare(work, args.scale_firms, args.pages)
-        scaled = crawl_all(big, big_manifest, work, ["audit"], args.server, args.set, False)
-        big_audit = scaled["results"]["audit"]
-        report["scale"] = {
-            "firms": [args.firms, args.scale_firms],
-            "audit": {str(args.firms): audit, str(args.scale_firms): big_audit},
-            "peak_rss_growth": ratio(big_audit.get("peak_rss_mb"), audit.get("peak_rss_mb")),
-        }
-
+        audits = [t for t in tools if t in ("audit", "audit-proposed")] or ["audit"]
+        scaled = crawl_all(big, big_manifest, work, audits, args.server, args.set, False)
+        report["scale"] = {"firms": [args.firms, args.scale_firms]}
+        for tool in audits:
+            small, large = results.get(tool, {}), scaled["results"][tool]
+            report["scale"][tool] = {
+                str(args.firms): small, str(args.scale_firms): large,
+                "peak_rss_growth": ratio(large.get("peak_rss_mb"), small.get("peak_rss_mb")),
+            }
     print()
     print(f"{args.firms} firms × {args.pages} pages, server {run['server']}, "
           f"{CONCURRENT_REQUESTS} requests at a time, {PER_DOMAIN} per site, delay {DELAY} s")
@@ -323,9 +325,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"audit/baseline pages/s: {ratios['audit_vs_baseline_pages_per_s']}   "
           f"audit/advertools pages/s: {ratios['audit_vs_advertools_pages_per_s']}")
     if "scale" in report:
-        scale = report["scale"]
-        print(f"audit peak RSS: {args.firms} firms {audit.get('peak_rss_mb')} MB, {args.scale_firms} firms "
-              f"{scale['audit'][str(args.scale_firms)].get('peak_rss_mb')} MB (×{scale['peak_rss_growth']})")
+        for tool, scale in report["scale"].items():
+            if tool == "firms":
+                continue
+            small, large = scale[str(args.firms)], scale[str(args.scale_firms)]
+            print(f"{tool} peak RSS: {args.firms} firms {small.get('peak_rss_mb')} MB, "
+                  f"{args.scale_firms} firms {large.get('peak_rss_mb')} MB "
+                  f"(×{scale['peak_rss_growth']}); {args.scale_firms} firms: {line(tool, large)}")
     out = args.out or BENCH / "results" / f"crawl-{args.firms}x{args.pages}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

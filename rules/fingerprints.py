@@ -33,8 +33,8 @@ _CACHE_KEY = "fingerprints"
 MAX_SUBSETS = 512  # compiled alternations of candidate patterns kept
 MIN_LITERAL = 3  # a shorter required literal filters nothing: such a pattern always runs
 MEMO_SHORT_CHARS = 2048  # values up to this long (URLs, names, meta) memoised by the thousand
-MEMO_SHORT_ENTRIES = 16_384
-MEMO_LONG_ENTRIES = 128  # longer values (inline scripts, at most 50,000 characters each)
+MEMO_SHORT_ENTRIES = 4096
+MEMO_LONG_ENTRIES = 64  # longer values (inline scripts, at most 50,000 characters each)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,7 +100,7 @@ def find(page: Page, keywords: KeywordSet) -> list[Hit]:
     return _all_hits(page).get(keywords.key, [])
 
 
-MAX_CONTAINS_MEMO = 16_384
+MAX_CONTAINS_MEMO = 4096
 _CONTAINS: dict[tuple[int, str], tuple[KeywordSet, str | None]] = {}
 
 
