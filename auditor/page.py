@@ -18,6 +18,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -134,15 +136,23 @@ def absolute_url(base: str, href: str) -> str | None:
         return href
     if lowered.startswith(("javascript:", "data:", "about:")):
         return None
-    key = (_join_key(base, href), href)
+    if not _ORIGIN_WIDE.match(href):
+        return _resolve(base, href)  # depends on the whole page URL: seldom seen twice
+    key = (_origin(base), href)
     found = _JOINED.get(key, _MISSING)
     if found is not _MISSING:
         return found  # type: ignore[return-value]
     result = _resolve(base, href)
     if len(_JOINED) >= MAX_JOINED:
-        _JOINED.clear()
+        evict_oldest(_JOINED)
     _JOINED[key] = result
     return result
+
+
+def evict_oldest(memo: dict[Any, Any]) -> None:
+    """Forget the older half of a bounded memo (dicts keep insertion order)."""
+    for key in list(islice(memo, len(memo) // 2)):
+        del memo[key]
 
 
 def _resolve(base: str, href: str) -> str | None:
@@ -158,17 +168,11 @@ def _resolve(base: str, href: str) -> str | None:
 # Memo of resolved links. An href with its own scheme and host, a protocol-relative one
 # (`//host/x`) and a root-relative one (`/x`) resolve the same against every page of a host,
 # so their key is the base's scheme and host: a site's repeated navigation resolves once.
-# Any other href (`x.html`, `?page=2`, `../a`) depends on the whole base URL.
-MAX_JOINED = 4096
+# Any other href (`x.html`, `?page=2`, `../a`) depends on the whole page URL: not memoised.
+MAX_JOINED = 8192
 _JOINED: dict[tuple[str, str], str | None] = {}
 _MISSING = object()
 _ORIGIN_WIDE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//[^/?#\\]|/(?![/\\])")
-
-
-def _join_key(base: str, href: str) -> str:
-    if _ORIGIN_WIDE.match(href):
-        return _origin(base)
-    return base
 
 
 def _origin(base: str) -> str:

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -374,11 +374,20 @@ def categories() -> list[CategoryView]:
     return result
 
 
+@lru_cache(maxsize=4096)  # a page's URL repeats on every piece of evidence found on it
+def _url_view(url: str | None) -> tuple[str | None, str, bool]:
+    """(href, shown text, whether it was cut) for an evidence URL."""
+    return safe_href(url), clean_text(url, MAX_URL_TEXT), len(clean_text(url)) > MAX_URL_TEXT
+
+
 def _evidence_view(row: dict[str, Any]) -> EvidenceView:
+    url = row["url"]
+    href, url_text, url_cut = _url_view(url) if isinstance(url, str) or url is None else (
+        safe_href(url), clean_text(url, MAX_URL_TEXT), len(clean_text(url)) > MAX_URL_TEXT)
     return EvidenceView(
-        href=safe_href(row["url"]),
-        url_text=clean_text(row["url"], MAX_URL_TEXT),
-        url_cut=len(clean_text(row["url"])) > MAX_URL_TEXT,
+        href=href,
+        url_text=url_text,
+        url_cut=url_cut,
         location=clean_text(row["location"], 20),
         snippet=clean_text(row["snippet"], MAX_SNIPPET),
         value=clean_text(row["value"], MAX_SNIPPET),

@@ -20,7 +20,7 @@ from importlib import resources
 
 import ahocorasick
 
-from auditor.page import Page
+from auditor.page import Page, evict_oldest
 
 CHANNELS = ("script_src", "inline", "iframe", "dom", "meta", "cookie", "header")
 PAGE_CHANNELS = ("script_src", "inline", "iframe", "dom", "meta")
@@ -33,7 +33,7 @@ _CACHE_KEY = "fingerprints"
 MAX_SUBSETS = 512  # compiled alternations of candidate patterns kept
 MIN_LITERAL = 3  # a shorter required literal filters nothing: such a pattern always runs
 MEMO_SHORT_CHARS = 2048  # values up to this long (URLs, names, meta) memoised by the thousand
-MEMO_SHORT_ENTRIES = 4096
+MEMO_SHORT_ENTRIES = 8192
 MEMO_LONG_ENTRIES = 64  # longer values (inline scripts, at most 50,000 characters each)
 
 
@@ -90,7 +90,7 @@ class Fingerprints:
         if found is None:
             found = tuple(self._scan(channel, text))
             if len(memo) >= (MEMO_SHORT_ENTRIES if memo is self.memo else MEMO_LONG_ENTRIES):
-                memo.clear()
+                evict_oldest(memo)
             memo[key] = found
         return list(found)
 

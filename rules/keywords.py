@@ -14,7 +14,7 @@ from functools import cache
 
 import ahocorasick
 
-from auditor.page import Page, fold_text
+from auditor.page import Page, evict_oldest, fold_text
 
 _CACHE_KEY = "keyword_hits"
 
@@ -100,7 +100,7 @@ def find(page: Page, keywords: KeywordSet) -> list[Hit]:
     return _all_hits(page).get(keywords.key, [])
 
 
-MAX_CONTAINS_MEMO = 4096
+MAX_CONTAINS_MEMO = 8192
 _CONTAINS: dict[tuple[int, str], tuple[KeywordSet, str | None]] = {}
 
 
@@ -116,7 +116,7 @@ def contains(text: str, keywords: KeywordSet) -> str | None:
     result = _contains(text, keywords)
     if len(text) <= 2000:  # long texts are rare and seldom repeat: not worth the memory
         if len(_CONTAINS) >= MAX_CONTAINS_MEMO:
-            _CONTAINS.clear()
+            evict_oldest(_CONTAINS)
         _CONTAINS[memo_key] = (keywords, result)
     return result
 
