@@ -32,6 +32,13 @@ AUDIT_PAGE_CAP = 300  # pages per firm
 AUDIT_DEPTH_CAP = 5  # links away from the home page
 AUDIT_DB = "audit.sqlite"
 AUDIT_BATCH_SIZE = 100  # pages per storage transaction
+# Firms crawled at once; the others wait outside Scrapy's scheduler, so memory stays flat
+# however long the firms file. 0 = twice the sites the request budget keeps busy
+# (CONCURRENT_REQUESTS / CONCURRENT_REQUESTS_PER_DOMAIN).
+AUDIT_FIRM_WINDOW = 0
+# Scrapy runs up to CONCURRENT_ITEMS tasks for each callback's output; a page gives one item
+# and a few requests to a synchronous pipeline, so more than one is pure scheduling cost.
+CONCURRENT_ITEMS = 1
 CONNECT_TO: list[str] = []  # HOST=http://127.0.0.1:PORT routes, for offline crawls
 
 # The SSRF guard (auditor/ssrf.py), on for every request, redirect hop and resolved address.

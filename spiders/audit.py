@@ -6,6 +6,10 @@ a Request; reads robots.txt (obeyed by Scrapy) and sitemap.xml; stops at a page 
 depth cap per firm. Documents (PDF, slides) are kept as links, not downloaded. Links lose
 their session ids, and trap URLs (repeating paths, huge URLs) are not followed.
 
+Firms enter the crawl through a window (AUDIT_FIRM_WINDOW firms at a time): a firm waits
+outside Scrapy's scheduler until another one ends, so memory does not grow with the length
+of the firms file, and each firm finishes (and is committed) sooner.
+
 Each firm's requests are counted while in flight; when the last one ends the firm's
 outcome (done, partial or failed, with a plain reason) is handed to the storage pipeline
 at once, so an interrupted run knows which firms are finished.
@@ -31,6 +35,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from auditor.domains import registered_domain
@@ -76,6 +82,15 @@ class FirmCrawl:
     profiles: ProfileCollector | None = None  # None when profiles are not visited
 
 
+def firm_window(settings: Any) -> int:
+    """AUDIT_FIRM_WINDOW, or twice the sites the request budget keeps busy when 0."""
+    window = settings.getint("AUDIT_FIRM_WINDOW", 0)
+    if window > 0:
+        return window
+    per_site = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2))
+    return max(4, 2 * settings.getint("CONCURRENT_REQUESTS", 32) // per_site)
+
+
 def seen_key(url: str) -> str:
     """Host without www, path and query: http/https and www twins are one page."""
     parts = urlsplit(url)
@@ -104,6 +119,9 @@ class AuditSpider(scrapy.Spider):
         self.finished_before = frozenset(finished or ())  # firms not crawled again
         self.page_cap = 300
         self.depth_cap = 5
+        self.firm_window = 32  # from_crawler reads AUDIT_FIRM_WINDOW
+        self.active_firms = 0  # started and not settled
+        self._room: Deferred[None] | None = None  # fired when a firm settles
         self.maxsize = 0
         self.known_urls: set[str] = set()  # pages stored by the interrupted run (resume)
         self.unreported: list[object] = []  # items for the pipeline from signal handlers
@@ -128,6 +146,7 @@ class AuditSpider(scrapy.Spider):
         spider.page_cap = crawler.settings.getint("AUDIT_PAGE_CAP", 300)
         spider.depth_cap = crawler.settings.getint("AUDIT_DEPTH_CAP", 5)
         spider.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        spider.firm_window = firm_window(crawler.settings)
         spider.active_days = crawler.settings.getint("AUDIT_PROFILE_ACTIVE_DAYS", 180)
         spider.set_profiles(crawler.settings.getbool("AUDIT_PROFILES", True))
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
@@ -156,6 +175,7 @@ class AuditSpider(scrapy.Spider):
         firm.inflight -= 1
         if firm.inflight <= 0 and firm.outcome is None:
             firm.outcome = self._outcome(firm)
+            self._settle(firm)
             yield firm.outcome
             if firm.profiles is not None:  # stored as pending until the profile phase
                 yield from firm.profiles.records()
@@ -187,8 +207,26 @@ class AuditSpider(scrapy.Spider):
         failed = firm.errors + firm.robots_skipped + firm.dropped
         return firm.scheduled - failed >= self.page_cap or firm.scheduled >= 2 * self.page_cap
 
+    def _settle(self, firm: FirmCrawl) -> None:
+        """The firm's crawl ended: forget what only its crawl needed, let the next one in."""
+        firm.seen = set()
+        firm.sitemap_urls = set()
+        self.active_firms -= 1
+        room, self._room = self._room, None
+        if room is not None:
+            room.callback(None)
+
+    async def _wait_for_room(self) -> None:
+        while self.active_firms >= self.firm_window:
+            self._room = Deferred()
+            await maybe_deferred_to_future(self._room)
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for firm in list(self.state.values()):
+            await self._wait_for_room()
+            self.active_firms += 1
+            if self.crawler.stats is not None:
+                self.crawler.stats.max_value("auditor/firms_active_max", self.active_firms)
             start = firm.row.site.start_url
             firm.seen.add(seen_key(start))
             firm.scheduled += 1

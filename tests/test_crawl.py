@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -155,3 +156,25 @@ def test_bad_connect_to_is_one_line_error(tmp_path) -> None:
     result = run_auditor("crawl", str(tmp_path / "f.txt"), "--connect-to", "opticlair.ca")
     assert result.returncode == 2
     assert "bad --connect-to 'opticlair.ca'" in result.stderr
+
+
+def test_firm_window_of_one_crawls_firms_one_after_another(crawled, fixture_sites,
+                                                            tmp_path) -> None:
+    """AUDIT_FIRM_WINDOW bounds the firms in flight without changing what is found."""
+    (tmp_path / "firms.csv").write_text(FIRMS, encoding="utf-8")
+    db = tmp_path / "w.sqlite"
+    result = run_auditor(
+        "crawl", str(tmp_path / "firms.csv"), "--db", str(db), *connect_args(fixture_sites),
+        "--connect-to", "refused-firm.com=http://127.0.0.1:9", "--no-autothrottle", "--delay", "0",
+        "-s", "AUDIT_FIRM_WINDOW=1",
+    )
+    assert result.returncode == 0, result.stderr
+    full_db = crawled[0]
+    for sql in ("SELECT firm_id, status, pages FROM firms ORDER BY firm_id",
+                "SELECT url FROM pages ORDER BY url",
+                "SELECT firm_id, letter, rule_id, value, url FROM evidence ORDER BY 1, 2, 3, 4, 5"):
+        assert rows(db, sql) == rows(full_db, sql)
+    windowed = json.loads(rows(db, "SELECT stats_json FROM runs")[0][0])
+    default = json.loads(rows(full_db, "SELECT stats_json FROM runs")[0][0])
+    assert windowed["auditor/firms_active_max"] == 1
+    assert default["auditor/firms_active_max"] == 3  # every valid firm at once: 3 < 32
