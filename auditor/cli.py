@@ -14,6 +14,8 @@ from typing import Any
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # as after Ctrl-C, whatever stopped the crawl; --resume finishes it
+DB_HELP = ("SQLite file, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME for a PostgreSQL "
+           "database (default: audit.sqlite)")
 
 
 class UsageError(Exception):
@@ -52,17 +54,16 @@ def quiet_known_failures() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def run_crawl(firms_file: str | None, overrides: dict[str, Any], resume: str | None = None) -> int:
-    """Validate the firms file (or find the run to resume), crawl every firm, store the run;
-    return the run id."""
-    from scrapy.crawler import CrawlerProcess
-
+def _plan_crawl(firms_file: str | None, overrides: dict[str, Any],
+                resume: str | None) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """Validate the firms file (or find the run to resume): the settings to crawl with, the
+    spider's arguments and the rows skipped, each with its reason."""
     from auditor.connect_to import ConnectToError, parse_routes
     from auditor.firms import FirmsFileError, load_firms
     from auditor.resume import plan_resume
+    from auditor.shards import SHARD_SETTING, parse_shard, shard_firm_ids
     from auditor.ssrf import parse_nets
     from auditor.storage import StorageError, connect
-    from spiders.audit import AuditSpider
 
     db = overrides.get("AUDIT_DB", "audit.sqlite")
     try:
@@ -75,10 +76,14 @@ def run_crawl(firms_file: str | None, overrides: dict[str, Any], resume: str | N
                     raise UsageError(f"run {plan.run_id} was crawled with {key}={value}: "
                                      "a resumed run keeps it")
             overrides = {**overrides, **plan.settings}
+            finished = set(plan.finished)
+            if SHARD_SETTING in overrides:  # one of several processes: the others' firms too
+                mine = shard_firm_ids(plan.firms, parse_shard(overrides[SHARD_SETTING]))
+                finished |= {row.firm_id for row in plan.firms} - mine
             errors: list[str] = []
             kwargs: dict[str, Any] = {"firms": plan.firms_file or "(resumed run)",
                                       "run_id": plan.run_id, "firm_rows": plan.firms,
-                                      "finished": plan.finished}
+                                      "finished": finished}
         else:
             assert firms_file is not None
             rows, errors = load_firms(firms_file)
@@ -88,6 +93,17 @@ def run_crawl(firms_file: str | None, overrides: dict[str, Any], resume: str | N
         raise UsageError(str(exc)) from None
     for error in errors:
         print(f"skipped {firms_file}: {error}", file=sys.stderr)
+    return overrides, kwargs, errors
+
+
+def run_crawl(firms_file: str | None, overrides: dict[str, Any], resume: str | None = None) -> int:
+    """Validate the firms file (or find the run to resume), crawl every firm, store the run;
+    return the run id."""
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders.audit import AuditSpider
+
+    overrides, kwargs, _ = _plan_crawl(firms_file, overrides, resume)
     process = CrawlerProcess(scrapy_settings(overrides))
     quiet_known_failures()
     crawler = process.create_crawler(AuditSpider)
@@ -97,6 +113,45 @@ def run_crawl(firms_file: str | None, overrides: dict[str, Any], resume: str | N
     if spider is None or getattr(spider, "run_id", None) is None:
         raise UsageError("the crawl did not start: see the messages above")
     return int(spider.run_id)
+
+
+def run_sharded(firms_file: str | None, overrides: dict[str, Any], resume: str | None,
+                processes: int) -> int:
+    """The run crawled by `processes` child crawls, whole firms each (auditor/shards.py);
+    return the run id."""
+    from auditor import __version__
+    from auditor.pipelines import recorded_settings
+    from auditor.shards import ShardedCrawl
+    from auditor.storage import Store
+    from rules import rule_versions
+
+    db = str(overrides.get("AUDIT_DB", "audit.sqlite"))
+    overrides, kwargs, _ = _plan_crawl(firms_file, overrides, resume)
+    settings = scrapy_settings(overrides)
+    store = Store(db)
+    try:
+        if "run_id" in kwargs:
+            run_id = int(kwargs["run_id"])
+        else:
+            rows = kwargs["firm_rows"]
+            recorded = {**recorded_settings(settings), "AUDIT_PROCESSES": processes}
+            run_id = store.create_run(str(firms_file), recorded, rule_versions(), __version__)
+            store.add_firms(run_id, rows)
+            if recorded["AUDIT_PROFILES"]:
+                store.ensure_profiles()
+            processes = max(1, min(processes, len(rows)))
+    finally:
+        store.close()
+    crawl = ShardedCrawl(db, run_id, overrides, settings, processes)
+    crawl.run()
+    store = Store(db)
+    try:
+        complete = (not store.unfinished_firm_ids(run_id)
+                    and not (store.has_profiles() and store.pending_profiles(run_id)))
+        store.finish_run(run_id, "done" if complete else "interrupted", crawl.stats())
+    finally:
+        store.close()
+    return run_id
 
 
 def run_status(db: str | Path, run_id: int) -> str:
@@ -131,19 +186,29 @@ def _crawl_overrides(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_crawl(args: argparse.Namespace) -> int:
     if (args.firms is None) == (args.resume is None):
         raise UsageError("give a firms file to start a run, or --resume [RUN] to finish one")
-    run_id = run_crawl(args.firms, _crawl_overrides(args), resume=args.resume)
+    from auditor.database import masked
+
+    if args.processes < 1:
+        raise UsageError(f"bad --processes {args.processes}: give 1 or more (one per core)")
+    overrides = _crawl_overrides(args)
+    if args.processes > 1:
+        run_id = run_sharded(args.firms, overrides, args.resume, args.processes)
+    else:
+        run_id = run_crawl(args.firms, overrides, resume=args.resume)
+    if "AUDIT_SHARD" in overrides:  # a child of --processes: the parent finishes the run
+        return 0
     if run_status(args.db, run_id) != "done":
         print(f"run {run_id} interrupted: finish it with "
-              f"'auditor crawl --resume {run_id} --db {args.db}'", file=sys.stderr)
+              f"'auditor crawl --resume {run_id} --db {masked(args.db)}'", file=sys.stderr)
         return EXIT_INTERRUPTED
-    print(f"run {run_id} stored in {args.db}")
+    print(f"run {run_id} stored in {masked(args.db)}")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from reports.html import write_reports
 
-    index = write_reports(Path(args.db), args.run, Path(args.out))
+    index = write_reports(args.db, args.run, Path(args.out))
     print(index.resolve())
     return 0
 
@@ -155,12 +220,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not args.out:
             raise UsageError("xlsx is a binary format: use --out FILE.xlsx")
         with open(args.out, "wb") as handle:
-            write_export(Path(args.db), args.run, args.format, args.what, sys.stdout, handle)
+            write_export(args.db, args.run, args.format, args.what, sys.stdout, handle)
     elif args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as handle:
-            write_export(Path(args.db), args.run, args.format, args.what, handle)
+            write_export(args.db, args.run, args.format, args.what, handle)
     else:
-        write_export(Path(args.db), args.run, args.format, args.what, sys.stdout)
+        write_export(args.db, args.run, args.format, args.what, sys.stdout)
     return 0
 
 
@@ -170,7 +235,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     if len(args.run) != 2:
         raise UsageError("give two runs: --run A --run B")
-    diff = read_diff(Path(args.db), args.run[0], args.run[1])
+    diff = read_diff(args.db, args.run[0], args.run[1])
     if args.format == "csv":
         write_csv(diff.tools, sys.stdout)
     elif args.format == "json":
@@ -184,10 +249,13 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from auditor.storage import connect
 
     con = connect(args.db, readonly=True)
-    rows = con.execute(
-        "SELECT r.id, r.started_at, r.finished_at, r.status, count(f.firm_id), r.firms_file "
-        "FROM runs r LEFT JOIN firms f ON f.run_id = r.id GROUP BY r.id ORDER BY r.id"
-    ).fetchall()
+    try:
+        rows = con.execute(
+            "SELECT r.id, r.started_at, r.finished_at, r.status, count(f.firm_id), r.firms_file "
+            "FROM runs r LEFT JOIN firms f ON f.run_id = r.id GROUP BY r.id ORDER BY r.id"
+        ).fetchall()
+    finally:
+        con.close()
     print("run\tstarted\tfinished\tstatus\tfirms\tfirms_file")
     for row in rows:
         print("\t".join("" if v is None else str(v) for v in row))
@@ -201,7 +269,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from reports.checklist import letter_status, read_run
 
     labels = load_labels(Path(args.labels))
-    run = read_run(Path(args.db), args.run)
+    run = read_run(args.db, args.run)
     result = evaluate(letter_status(run), run.evidence, labels)
     if args.json:
         print(json.dumps({"per_letter": result.per_letter.to_dict(orient="records"),
@@ -233,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--resume", nargs="?", const="latest", metavar="RUN",
                        help="finish an interrupted run instead (default: the latest in --db); "
                             "its finished firms are kept, the others crawled again")
-    crawl.add_argument("--db", default="audit.sqlite", help="SQLite file (default: audit.sqlite)")
+    crawl.add_argument("--db", default="audit.sqlite", help=DB_HELP)
     crawl.add_argument("--connect-to", action="append", metavar="HOST=http://127.0.0.1:PORT",
                        help="send requests for HOST and its subdomains to a local server "
                             "(repeatable); URLs stay public")
@@ -242,18 +310,21 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--per-domain", type=int, help="requests at a time per site (default 2)")
     crawl.add_argument("--delay", type=float, help="seconds between requests to a site (0.5)")
     crawl.add_argument("--no-autothrottle", action="store_true", help="fixed delays only")
+    crawl.add_argument("--processes", type=int, default=1, metavar="N",
+                       help="crawl with N processes (one core each), whole firms each, sharing "
+                            "the request budget; per-site politeness unchanged (default 1)")
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                        help="any Scrapy or auditor setting")
     crawl.set_defaults(func=cmd_crawl)
 
     report = sub.add_parser("report", help="write HTML reports of a run")
-    report.add_argument("--db", default="audit.sqlite")
+    report.add_argument("--db", default="audit.sqlite", help=DB_HELP)
     report.add_argument("--run", default="latest", help="run number or 'latest'")
     report.add_argument("--out", required=True, help="folder for index.html and firm pages")
     report.set_defaults(func=cmd_report)
 
     export = sub.add_parser("export", help="print a run's results as CSV, JSON or XLSX")
-    export.add_argument("--db", default="audit.sqlite")
+    export.add_argument("--db", default="audit.sqlite", help=DB_HELP)
     export.add_argument("--run", default="latest")
     export.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     export.add_argument("--what", choices=("status", "evidence", "matrix", "scores"),
@@ -264,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
 
     diff = sub.add_parser("diff", help="tools gained and lost per firm between two runs")
-    diff.add_argument("--db", default="audit.sqlite")
+    diff.add_argument("--db", default="audit.sqlite", help=DB_HELP)
     diff.add_argument("--run", action="append", required=True, metavar="RUN",
                       help="run number or 'latest'; give it twice: --run A --run B")
     diff.add_argument("--format", choices=("text", "csv", "json"), default="text")
@@ -273,13 +344,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="compare a run with hand labels, per letter")
     evaluate.add_argument("--labels", required=True,
                           help="labels CSV: site,letter,present,evidence_file,quote,...")
-    evaluate.add_argument("--db", default="audit.sqlite")
+    evaluate.add_argument("--db", default="audit.sqlite", help=DB_HELP)
     evaluate.add_argument("--run", default="latest")
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.set_defaults(func=cmd_evaluate)
 
     runs = sub.add_parser("runs", help="list the runs stored in a database")
-    runs.add_argument("--db", default="audit.sqlite")
+    runs.add_argument("--db", default="audit.sqlite", help=DB_HELP)
     runs.set_defaults(func=cmd_runs)
 
     demo = sub.add_parser("demo", help="serve the bundled demo region locally, audit it, report")

@@ -9,7 +9,9 @@ closed with profiles still pending is `interrupted`, and `--resume` visits them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -18,6 +20,7 @@ from auditor import __version__
 from auditor.failures import FetchFailure
 from auditor.items import FirmOutcome, PageItem
 from auditor.profiles import ProfileRecord
+from auditor.shards import SHARD_SETTING, STATS_SETTING, parse_shard, shard_firm_ids
 from auditor.storage import Store
 
 if TYPE_CHECKING:
@@ -28,6 +31,13 @@ RECORDED_SETTINGS = (
     "AUTOTHROTTLE_ENABLED", "ROBOTSTXT_OBEY", "USER_AGENT", "CONNECT_TO", "SSRF_ALLOW_NETS",
     "AUDIT_PROFILE_ACTIVE_DAYS",
 )
+
+
+def recorded_settings(settings: Any) -> dict[str, object]:
+    """The settings a run records (and a resumed run keeps)."""
+    recorded = {name: settings.get(name) for name in RECORDED_SETTINGS}
+    recorded["AUDIT_PROFILES"] = settings.getbool("AUDIT_PROFILES", True)
+    return recorded
 
 
 class StoragePipeline:
@@ -43,6 +53,9 @@ class StoragePipeline:
         self.store: Store | None = None
         self.run_id = 0
         self.received = 0  # pages handed to the pipeline in this process
+        shard = crawler.settings.get(SHARD_SETTING)
+        self.shard = parse_shard(shard) if shard else None  # one of --processes N children
+        self.stats_file = crawler.settings.get(STATS_SETTING)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -62,7 +75,7 @@ class StoragePipeline:
         self.store = Store(self.db_path)
         spider = self.spider
         if spider.run_id is None:
-            settings = {name: self.crawler.settings.get(name) for name in RECORDED_SETTINGS}
+            settings = recorded_settings(self.crawler.settings)
             settings["AUDIT_PROFILES"] = spider.profiles_enabled
             spider.run_id = self.store.create_run(
                 spider.firms_file, settings, rule_versions(), __version__
@@ -74,7 +87,11 @@ class StoragePipeline:
             self.store.reopen_run(spider.run_id, spider.state)
             spider.known_urls = self.store.page_urls(spider.run_id, spider.state)
             if spider.profiles_enabled:
-                spider.pending_profiles = self.store.pending_profiles(spider.run_id)
+                pending = self.store.pending_profiles(spider.run_id)
+                if self.shard is not None:  # --processes: each child visits its firms'
+                    mine = shard_firm_ids(spider.firms, self.shard)
+                    pending = [p for p in pending if p.firm_id in mine]
+                spider.pending_profiles = pending
         self.run_id = spider.run_id
         spider.run_started = self.store.run_started(self.run_id)
         if spider.profiles_enabled:
@@ -145,8 +162,12 @@ class StoragePipeline:
         self.flush()
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         stats.update({"finish_reason": reason, "auditor/pages_received": self.received})
-        complete = (finished and not self.store.unfinished_firm_ids(self.run_id)
-                    and not self.store.pending_profiles(self.run_id))
-        self.store.finish_run(self.run_id, "done" if complete else "interrupted", stats)
+        if self.shard is not None:  # the parent finishes the run when every child is done
+            if self.stats_file:
+                Path(self.stats_file).write_text(json.dumps(stats, default=str), encoding="utf-8")
+        else:
+            complete = (finished and not self.store.unfinished_firm_ids(self.run_id)
+                        and not self.store.pending_profiles(self.run_id))
+            self.store.finish_run(self.run_id, "done" if complete else "interrupted", stats)
         self.store.close()
         self.store = None

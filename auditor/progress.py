@@ -26,7 +26,8 @@ class Progress:
         self.crawler = crawler
         self.loop: task.LoopingCall | None = None
         self.started = time.monotonic()
-        self.tty = sys.stderr.isatty()
+        # AUDIT_PROGRESS=0: a child of `crawl --processes`, whose parent draws the line
+        self.tty = sys.stderr.isatty() and crawler.settings.getbool("AUDIT_PROGRESS", True)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

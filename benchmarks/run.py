@@ -45,10 +45,10 @@ from common import (
 from servers import start_server
 from synth import generate
 
-TOOLS = ("baseline", "audit", "advertools")
-# Only when asked for with --tools: Scrapy's floor, and the audit with the proposals for files
-# the benchmark does not own (proposed_audit.py), in one process and with a worker process.
-EXPERIMENTS = ("scrapy-fixed-list", "audit-proposed", "audit-proposed-pooled")
+TOOLS = ("baseline", "audit", "audit-2-processes", "advertools")
+# Only when asked for with --tools: Scrapy's floor (a fixed URL list, nothing parsed).
+EXPERIMENTS = ("scrapy-fixed-list",)
+AUDITS = ("audit", "audit-2-processes")
 FIELDS = ("pages", "wall_s", "pages_per_s", "cpu_s", "cpu_ms_per_page", "peak_rss_mb")
 
 
@@ -163,17 +163,16 @@ def audit_counts(db: Path) -> dict[str, Any]:
 
 def run_audit(data: Path, routes: list[str], work: Path, extra: list[str],
               profile: bool = False, variant: str = "audit") -> dict[str, Any]:
+    """`auditor crawl` as shipped; `audit-2-processes` with `--processes 2` (two child
+    crawls, whole firms each, 16 requests at a time each: the same 32 in all)."""
     name = "audit-profile" if profile else variant
     db = work / f"{name}.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    pooled = variant == "audit-proposed-pooled"
-    if variant != "audit":
-        extra = ["CONCURRENT_ITEMS=1", *extra]
+    pooled = variant == "audit-2-processes"
     cmd = audit_command(data, db, routes, extra)
-    if variant != "audit":  # python proposed_audit.py [--pool 1] crawl …
-        cmd[1:3] = [str(BENCH / "proposed_audit.py"), "--frontier", "4",
-                    *(["--pool", "1"] if pooled else [])]
+    if pooled:
+        cmd += ["--processes", "2"]
     if profile:
         raw = work / "audit-profile.txt"
         cmd = [str(Path(sys.executable).parent / "py-spy"), "record", "-r", "250", "-f", "raw",
@@ -230,7 +229,7 @@ def crawl_all(data: Path, manifest: dict[str, Any], work: Path, tools: list[str]
                 results[tool] = run_audit(data, routes, work, extra)
             elif tool == "scrapy-fixed-list":
                 results[tool] = run_baseline(data, routes_file, work, fixed=True)
-            elif tool.startswith("audit-proposed"):
+            elif tool == "audit-2-processes":
                 results[tool] = run_audit(data, routes, work, extra, variant=tool)
             else:
                 results[tool] = run_advertools(data, routes_file, work)
@@ -285,13 +284,14 @@ def main(argv: list[str] | None = None) -> int:
     data, manifest = prepare(work, args.firms, args.pages)
     run = crawl_all(data, manifest, work, tools, args.server, args.set, args.profile)
     results = run["results"]
-    audit = results.get("audit", {})
-    ratios = {
-        "audit_vs_baseline_pages_per_s": ratio(audit.get("pages_per_s"), results.get("baseline", {}).get("pages_per_s")),
-        "audit_vs_advertools_pages_per_s": ratio(audit.get("pages_per_s"), results.get("advertools", {}).get("pages_per_s")),
-        "audit_vs_baseline_cpu_per_page": ratio(audit.get("cpu_ms_per_page"), results.get("baseline", {}).get("cpu_ms_per_page")),
-        "audit_vs_advertools_cpu_per_page": ratio(audit.get("cpu_ms_per_page"), results.get("advertools", {}).get("cpu_ms_per_page")),
-    }
+    ratios = {}
+    for tool in AUDITS:
+        entry = results.get(tool, {})
+        for other in ("baseline", "advertools"):
+            ratios[f"{tool}_vs_{other}_pages_per_s"] = ratio(
+                entry.get("pages_per_s"), results.get(other, {}).get("pages_per_s"))
+            ratios[f"{tool}_vs_{other}_cpu_per_page"] = ratio(
+                entry.get("cpu_ms_per_page"), results.get(other, {}).get("cpu_ms_per_page"))
     report: dict[str, Any] = {
         "benchmark": "crawl",
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -308,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.scale_firms:
         big, big_manifest = prepare(work, args.scale_firms, args.pages)
-        audits = [t for t in tools if t in ("audit", "audit-proposed")] or ["audit"]
+        audits = [t for t in tools if t in AUDITS] or ["audit"]
         scaled = crawl_all(big, big_manifest, work, audits, args.server, args.set, False)
         report["scale"] = {"firms": [args.firms, args.scale_firms]}
         for tool in audits:
@@ -322,8 +322,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{CONCURRENT_REQUESTS} requests at a time, {PER_DOMAIN} per site, delay {DELAY} s")
     for tool, entry in results.items():
         print(line(tool, entry))
-    print(f"audit/baseline pages/s: {ratios['audit_vs_baseline_pages_per_s']}   "
-          f"audit/advertools pages/s: {ratios['audit_vs_advertools_pages_per_s']}")
+    for tool in AUDITS:
+        if tool in results:
+            print(f"{tool}/baseline pages/s: {ratios[f'{tool}_vs_baseline_pages_per_s']}   "
+                  f"{tool}/advertools pages/s: {ratios[f'{tool}_vs_advertools_pages_per_s']}")
     if "scale" in report:
         for tool, scale in report["scale"].items():
             if tool == "firms":

@@ -35,7 +35,7 @@ def test_quick_benchmark_writes_every_tool_s_figures(tmp_path: Path) -> None:
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["region"] == {"firms": 2, "pages_per_firm": 20,
                                 "mean_page_bytes": report["region"]["mean_page_bytes"]}
-    assert set(report["results"]) == {"baseline", "audit", "advertools"}
+    assert set(report["results"]) == {"baseline", "audit", "audit-2-processes", "advertools"}
     for tool, entry in report["results"].items():
         assert set(FIELDS) <= set(entry), (tool, entry)
     for tool in ("baseline", "audit"):
@@ -43,10 +43,13 @@ def test_quick_benchmark_writes_every_tool_s_figures(tmp_path: Path) -> None:
         assert entry["pages"] == 40, (tool, entry)  # every page of both sites, no more
         assert entry["cpu_ms_per_page"] > 0 and entry["peak_rss_mb"] > 0
     assert report["results"]["audit"]["evidence_rows"] > 0
+    assert (report["results"]["audit-2-processes"]["evidence_rows"]
+            == report["results"]["audit"]["evidence_rows"])  # the same run, in two processes
     advertools = report["results"]["advertools"]
     if advertools.get("error"):  # not a project dependency: the benchmark says so
         assert "advertools" in advertools["error"]
     else:
         assert advertools["pages"] == 40
     assert set(report["ratios"]) >= {"audit_vs_baseline_pages_per_s",
-                                     "audit_vs_advertools_pages_per_s"}
+                                     "audit_vs_advertools_pages_per_s",
+                                     "audit-2-processes_vs_baseline_pages_per_s"}

@@ -178,3 +178,39 @@ def test_firm_window_of_one_crawls_firms_one_after_another(crawled, fixture_site
     default = json.loads(rows(full_db, "SELECT stats_json FROM runs")[0][0])
     assert windowed["auditor/firms_active_max"] == 1
     assert default["auditor/firms_active_max"] == 3  # every valid firm at once: 3 < 32
+
+
+def test_two_processes_store_the_same_run_as_one(crawled, fixture_sites, tmp_path) -> None:
+    """--processes 2: each child crawls whole firms into the same database; the parent
+    finishes the run with the children's statistics added up."""
+    (tmp_path / "firms.csv").write_text(FIRMS, encoding="utf-8")
+    db = tmp_path / "p.sqlite"
+    result = run_auditor(
+        "crawl", str(tmp_path / "firms.csv"), "--db", str(db), *connect_args(fixture_sites),
+        "--connect-to", "refused-firm.com=http://127.0.0.1:9", "--no-autothrottle", "--delay", "0",
+        "--processes", "2",
+    )
+    assert result.returncode == 0, result.stderr
+    (run_id, status, settings, stats_json) = rows(
+        db, "SELECT id, status, settings_json, stats_json FROM runs")[0]
+    assert result.stdout.strip() == f"run {run_id} stored in {db}"
+    assert status == "done"
+    assert json.loads(settings)["AUDIT_PROCESSES"] == 2
+    stats = json.loads(stats_json)
+    assert stats["processes"] == 2
+    assert stats["auditor/pages_received"] == rows(db, "SELECT count(*) FROM pages")[0][0]
+    full_db = crawled[0]
+    for sql in ("SELECT firm_id, status, reason, pages FROM firms ORDER BY firm_id",
+                "SELECT url FROM pages ORDER BY url",
+                "SELECT firm_id, letter, rule_id, value, url FROM evidence ORDER BY 1, 2, 3, 4, 5",
+                "SELECT firm_id, url, reason FROM failures ORDER BY url"):
+        assert rows(db, sql) == rows(full_db, sql)
+
+
+def test_bad_processes_value_is_one_line_error(tmp_path) -> None:
+    (tmp_path / "firms.txt").write_text("opticlair.ca\n", encoding="utf-8")
+    result = run_auditor("crawl", str(tmp_path / "firms.txt"), "--db", str(tmp_path / "x.sqlite"),
+                         "--processes", "0")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "--processes" in result.stderr
