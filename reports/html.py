@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import multiprocessing
+import os
 import re
+import threading
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, lru_cache
@@ -815,7 +819,7 @@ def ranking_filename(key: str) -> str:
     return f"ranking-{key}.html"
 
 
-def write_reports(db: Path, run: str, out_dir: Path) -> Path:
+def write_reports(db: str | Path, run: str, out_dir: Path) -> Path:
     """Write index.html, the ranking pages, the exports and firms/<name>.html for one run;
     return the index path."""
     con = connect(db, readonly=True)
@@ -832,9 +836,7 @@ def write_reports(db: Path, run: str, out_dir: Path) -> Path:
     context = _context(data, firms)
     region = region_view(scores, firms, profiles)
     (out_dir / "firms").mkdir(parents=True, exist_ok=True)
-    for firm in firms:
-        path = firm_page_path(out_dir, firm.filename)
-        path.write_text(render_firm(context, firm), encoding="utf-8")
+    write_firm_pages(out_dir, context, firms)
     by_id = {f.firm_id: f for f in firms}
     names = {f.firm_id: f.name for f in firms}
     for key in SORT_KEYS:
@@ -847,6 +849,47 @@ def write_reports(db: Path, run: str, out_dir: Path) -> Path:
     index.write_text(render_index(context, firms, stage_rows(data, status, scores), region,
                                   ranking), encoding="utf-8")
     return index
+
+
+# A large region's firm pages are rendered by several processes (one core each): forked, so
+# they inherit the views computed once here instead of receiving them pickled.
+PARALLEL_MIN_FIRMS = 200
+MAX_RENDER_PROCESSES = 4
+_SHARED_PAGES: tuple[Path, dict[str, Any], list[FirmView]] | None = None
+
+
+def write_firm_pages(out_dir: Path, context: dict[str, Any], firms: list[FirmView]) -> None:
+    """firms/<name>.html for every firm; in parallel for a large region where fork exists
+    and this process runs no other thread (forking a threaded process can deadlock)."""
+    global _SHARED_PAGES
+    processes = min(os.cpu_count() or 1, MAX_RENDER_PROCESSES)
+    if (processes < 2 or len(firms) < PARALLEL_MIN_FIRMS or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        _write_share(out_dir, context, firms, 0, 1)
+        return
+    _SHARED_PAGES = (out_dir, context, firms)
+    try:
+        with ProcessPoolExecutor(processes - 1,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            others = [pool.submit(_write_shared, k, processes) for k in range(1, processes)]
+            _write_share(out_dir, context, firms, 0, processes)
+            for done in others:
+                done.result()
+    finally:
+        _SHARED_PAGES = None
+
+
+def _write_shared(share: int, shares: int) -> None:
+    """In a forked process: this share of the firm pages of the parent's region."""
+    assert _SHARED_PAGES is not None
+    _write_share(*_SHARED_PAGES, share, shares)
+
+
+def _write_share(out_dir: Path, context: dict[str, Any], firms: list[FirmView],
+                 share: int, shares: int) -> None:
+    for firm in firms[share::shares]:
+        path = firm_page_path(out_dir, firm.filename)
+        path.write_text(render_firm(context, firm), encoding="utf-8")
 
 
 EXPORTS = {"matrix": "the firms × letters matrix", "scores": "every firm's scores"}

@@ -567,3 +567,31 @@ def test_chromium_region_and_firm_report(hostile_report: Path, labels_report: Pa
         print(f"\nscreenshots of the reports: {shots}")
     if os.environ.get("AUDITOR_SCREENSHOTS"):
         shutil.copy2(hostile_report.parent / "index.html", shots / "region-report-hostile.html")
+
+
+def test_firm_pages_rendered_in_parallel_equal_serial(labels_db: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large region's firm pages come from forked processes, byte for byte the same."""
+    from reports import html
+
+    monkeypatch.setattr(html, "PARALLEL_MIN_FIRMS", 1_000_000)
+    write_reports(labels_db, "latest", tmp_path / "serial")
+    monkeypatch.setattr(html, "PARALLEL_MIN_FIRMS", 1)
+    monkeypatch.setattr(html.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(html.threading, "active_count", lambda: 1)  # other tests' servers
+    shares: list[tuple[int, int]] = []
+    plain = html._write_share
+
+    def spy(out_dir: Path, context: dict, firms: list, share: int, count: int) -> None:
+        shares.append((share, count))  # recorded in this process only: its own share
+        plain(out_dir, context, firms, share, count)
+
+    monkeypatch.setattr(html, "_write_share", spy)
+    write_reports(labels_db, "latest", tmp_path / "parallel")
+    assert shares == [(0, 3)]  # two forked processes wrote the other shares
+    serial = sorted((tmp_path / "serial" / "firms").glob("*.html"))
+    parallel = sorted((tmp_path / "parallel" / "firms").glob("*.html"))
+    assert [p.name for p in serial] == [p.name for p in parallel] and len(serial) == 10
+    for one, other in zip(serial, parallel, strict=True):
+        assert one.read_bytes().replace(b"serial", b"") == other.read_bytes().replace(
+            b"parallel", b""), one.name
