@@ -60,6 +60,24 @@ def _jsonld_emails(node: object) -> Iterator[str]:
             yield from _jsonld_emails(item)
 
 
+def text_addresses(text: str) -> Iterator[re.Match[str]]:
+    """`_EMAIL.finditer(text)`, searching only from 64 characters before each '@'.
+
+    An address holds one '@' with at most 64 characters before it, and `\\b` still sees
+    the character before the search position, so the matches are the same; the pattern no
+    longer tries to start a match at every character of a long page.
+    """
+    pos = 0
+    at = text.find("@")
+    while at >= 0:
+        hit = _EMAIL.search(text, max(pos, at - 64))
+        if hit is None:
+            return
+        yield hit
+        pos = hit.end()
+        at = text.find("@", pos)
+
+
 def find_emails(page: Page) -> Iterator[FoundEmail]:
     """Every address on the page, possibly repeated from several sources."""
     for link in page.mailto:
@@ -76,9 +94,8 @@ def find_emails(page: Page) -> Iterator[FoundEmail]:
         decoded = decode_cfemail(hexstring)
         if decoded:
             yield FoundEmail(decoded.lower(), "body", "cloudflare")
-    if "@" in page.text:
-        for hit in _EMAIL.finditer(page.text):
-            yield FoundEmail(hit.group(0).lower(), "body", "text", hit.start(), hit.end())
+    for hit in text_addresses(page.text):
+        yield FoundEmail(hit.group(0).lower(), "body", "text", hit.start(), hit.end())
     folded = page.folded
     obfuscated = "at]" in folded or "at)" in folded or "at}" in folded or "arobase" in folded
     for hit in _OBFUSCATED.finditer(page.text) if obfuscated else ():

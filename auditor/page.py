@@ -7,9 +7,9 @@ keeps them pure functions testable on an HTML file with no crawl.
 Most of a page's cost is Python around the parser, not the parser (lexbor reads a 60 KB page
 in about 0.2 ms), so the Python side is kept lean: link resolution is memoised (a site's
 navigation and footer repeat on every page, and a root-relative or absolute link resolves the
-same against every page of the host), spaces are collapsed with `str.split`, and text is
-folded run by run (ASCII runs with `str.lower`, the few accented runs through the table).
-Every shortcut gives exactly what the plain function gives; tests/test_page.py checks it.
+same against every page of the host), and spaces are collapsed and text folded by the fast
+functions of auditor.text. Every shortcut gives exactly what the plain function gives;
+tests/test_page.py checks it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from auditor.text import _fold_table
+from auditor.text import collapse_spaces, fold
 
 MAX_HTML_CHARS = 2_000_000  # a bigger page is parsed from its first 2 MB: the crawl must not stall
 MAX_TEXT_CHARS = 200_000  # visible text kept per page; a huge page is cut, not rejected
@@ -192,28 +192,9 @@ def _origin(base: str) -> str:
 
 _ORIGINS: dict[str, str] = {}
 
-
-def squash(text: str) -> str:
-    """`auditor.text.collapse_spaces`, faster: `str.split()` and `\\s` agree on what a space is."""
-    return " ".join(text.split())
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def fold_text(text: str) -> str:
-    """`auditor.text.fold`, faster on long text: ASCII runs are lower-cased (which is what the
-    table does to ASCII), the other runs go through the table, one character for one."""
-    if text.isascii():
-        return text.lower()
-    table = _fold_table()
-    parts = _NON_ASCII.split(text)
-    runs = _NON_ASCII.findall(text)
-    out = [parts[0].lower()]
-    for run, ascii_part in zip(runs, parts[1:], strict=True):
-        out.append(run.translate(table))
-        out.append(ascii_part.lower())
-    return "".join(out)
+# The fast fold and collapse once lived here; they are auditor.text's own functions now.
+squash = collapse_spaces
+fold_text = fold
 
 
 def _region_of(node: LexborNode, cache: dict[int, str]) -> str:

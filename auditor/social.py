@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
+from auditor.page import evict_oldest
 from auditor.text import fold
 
 _SEGMENT = r"[^/?#&\s]+"  # one path segment, any script: LinkedIn and Facebook slugs are Unicode
@@ -171,8 +172,28 @@ def _special(platform: str, parts: SplitResult, path: str) -> tuple[bool, Profil
     return False, None
 
 
+MAX_PROFILE_MEMO = 4096
+_PROFILES: dict[str, Profile | None] = {}
+_MISSING = object()
+
+
 def parse_profile(url: str) -> Profile | None:
-    """The profile a URL points to, or None for share links, posts and non-social URLs."""
+    """The profile a URL points to, or None for share links, posts and non-social URLs.
+
+    Memoised (bounded): a site's header and footer links repeat on every page, and rule a
+    asks about every link of every page.
+    """
+    found = _PROFILES.get(url, _MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[return-value]
+    result = _parse_profile(url)
+    if len(_PROFILES) >= MAX_PROFILE_MEMO:
+        evict_oldest(_PROFILES)
+    _PROFILES[url] = result
+    return result
+
+
+def _parse_profile(url: str) -> Profile | None:
     if not _maybe_social(url):
         return None
     try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from auditor.domains import domain_label, host_of, registered_domain
 from auditor.items import Evidence
-from auditor.page import Page
+from auditor.page import Page, evict_oldest
 from auditor.table2 import tools
 
 # Findings recorded beyond Table 2 (shown in reports, never scored): code → (EN, FR) names.
@@ -88,8 +88,20 @@ class Firm:
         return bool(self.label) and domain_label(registered_domain(domain)) == self.label
 
     def owns_url(self, url: str) -> bool:
-        host = host_of(url)
-        return bool(host) and self.owns_domain(host)
+        """Memoised by domain and URL (bounded): rules ask about every page and many links."""
+        key = (self.registered, url)
+        owned = _OWNED.get(key)
+        if owned is None:
+            host = host_of(url)
+            owned = bool(host) and self.owns_domain(host)
+            if len(_OWNED) >= MAX_OWNED_MEMO:
+                evict_oldest(_OWNED)
+            _OWNED[key] = owned
+        return owned
+
+
+MAX_OWNED_MEMO = 8192
+_OWNED: dict[tuple[str, str], bool] = {}
 
 
 Detector = Callable[[Page, Firm], Iterable[Evidence]]

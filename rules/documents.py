@@ -2,9 +2,10 @@
 
 Document links: what kind of file a PDF, slide or word-processor link offers (datasheet,
 application note, brochure, slides…), decided from its file name, folder names and link
-text, cached on the page so that the rules for o, p and r classify each link once.
-Also cheap tests for a negated mention ("we no longer offer technical support") and for a
-careers page, and one-pass searches over all the link URLs or texts of a page.
+text, cached on the page so that the rules for o, p and r classify each link once (and
+memoised across pages: a site offers the same files on many of them). Also cheap tests for
+a negated mention ("we no longer offer technical support") and for a careers page, and
+link searches by URL or text whose answers are memoised per pattern and text.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from auditor.page import DOCUMENT_EXTENSIONS, Link, Page
+from auditor.page import DOCUMENT_EXTENSIONS, Link, Page, evict_oldest
 from auditor.text import fold
 
 _CACHE_KEY = "document_kinds"
 _URLS_KEY = "link_urls"
-_TEXTS_KEY = "link_texts"
 _CAREERS_KEY = "careers_page"
 _ANY_DOCUMENT = re.compile(
     r"\.(?:" + "|".join(ext.lstrip(".") for ext in DOCUMENT_EXTENSIONS) + r")(?:\?|$)",
@@ -96,7 +96,26 @@ def kind_of(text: str) -> str:
 
 
 def classify(link: Link) -> Document:
-    """Decide what a document link offers: file name first, then link text, then folders."""
+    """Decide what a document link offers: file name first, then link text, then folders.
+
+    Memoised by URL and link text (bounded): a site offers the same files on many pages.
+    """
+    key = (link.url, link.text)
+    known = _KINDS.get(key)
+    if known is None:
+        found = _classify(link)
+        if len(_KINDS) >= MAX_KINDS_MEMO:
+            evict_oldest(_KINDS)
+        _KINDS[key] = (found.kind, found.name, found.matched)
+        return found
+    return Document(link, *known)
+
+
+MAX_KINDS_MEMO = 4096
+_KINDS: dict[tuple[str, str], tuple[str, str, str]] = {}
+
+
+def _classify(link: Link) -> Document:
     name = file_name(link.url)
     lowered = name.lower()
     stem = name.rsplit(".", 1)[0]
@@ -113,21 +132,12 @@ def classify(link: Link) -> Document:
     return Document(link, "", name, "")
 
 
-def _blob(page: Page, key: str) -> str:
-    """All the page's link URLs (or texts), one a line, to search once instead of per link."""
-    blob = page.cache.get(key)
-    if blob is None:
-        if key == _URLS_KEY:
-            blob = "\n".join([link.url for link in page.links])
-        else:
-            blob = "\n".join([link.text for link in page.links])
-        page.cache[key] = blob
-    return blob  # type: ignore[return-value]
-
-
 def link_urls(page: Page) -> str:
     """All the page's link URLs, one a line: `"tel:" in link_urls(page)` costs one scan."""
-    return _blob(page, _URLS_KEY)
+    blob = page.cache.get(_URLS_KEY)
+    if blob is None:
+        page.cache[_URLS_KEY] = blob = "\n".join([link.url for link in page.links])
+    return blob  # type: ignore[return-value]
 
 
 def word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -142,7 +152,7 @@ def documents(page: Page) -> list[Document]:
     if cached is None:
         seen: set[str] = set()
         cached = []
-        if not _ANY_DOCUMENT.search(_blob(page, _URLS_KEY)):
+        if not _ANY_DOCUMENT.search(link_urls(page)):
             page.cache[_CACHE_KEY] = cached
             return cached
         for link in page.links:
@@ -157,15 +167,42 @@ def documents(page: Page) -> list[Document]:
 
 
 def links_to(page: Page, hosts: re.Pattern[str]) -> Iterator[Link]:
-    """Links whose URL matches `hosts`, found by one search over all the page's link URLs."""
-    if hosts.search(_blob(page, _URLS_KEY)):
-        yield from (link for link in page.links if link.url and hosts.search(link.url))
+    """Links whose URL matches `hosts`, a pattern anchored to lines (MULTILINE `^…$`).
+
+    Each URL is searched once per pattern (`found_in`): a site's links repeat on every
+    page. (A first search of all the page's URLs joined by newlines, which this replaced,
+    tried the pattern at every character of every page; for a pattern anchored to lines it
+    found a match exactly when some URL matched.)
+    """
+    for link in page.links:
+        if link.url and found_in(hosts, link.url):
+            yield link
 
 
 def links_named(page: Page, words: re.Pattern[str]) -> Iterator[Link]:
-    """Links whose text matches `words`, found by one search over all the link texts."""
-    if words.search(_blob(page, _TEXTS_KEY)):
-        yield from (link for link in page.links if link.text and words.search(link.text))
+    """Links whose text matches `words`, a pattern anchored to lines (as for `links_to`)."""
+    for link in page.links:
+        if link.text and found_in(words, link.text):
+            yield link
+
+
+def found_in(pattern: re.Pattern[str], text: str) -> bool:
+    """`pattern.search(text)`, memoised (bounded) for the short texts a site repeats: link
+    URLs and texts, headings."""
+    key = (pattern.pattern, pattern.flags, text)  # a pattern's own hash reads its whole code
+    found = _SEARCHED.get(key)
+    if found is None:
+        found = pattern.search(text) is not None
+        if len(text) <= MAX_SEARCHED_CHARS:
+            if len(_SEARCHED) >= MAX_SEARCHED:
+                evict_oldest(_SEARCHED)
+            _SEARCHED[key] = found
+    return found
+
+
+MAX_SEARCHED = 8192
+MAX_SEARCHED_CHARS = 2000
+_SEARCHED: dict[tuple[str, int, str], bool] = {}
 
 
 def host_pattern(hosts: tuple[str, ...]) -> re.Pattern[str]:

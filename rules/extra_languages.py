@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 from auditor.items import Evidence
-from auditor.page import Page
+from auditor.page import Page, evict_oldest
 from auditor.text import clean_snippet, collapse_spaces, fold
 from rules.base import Firm, RuleInfo
 
@@ -77,8 +77,28 @@ def codes_in_url(url: str) -> set[str]:
     return found & CODES
 
 
+MAX_LINK_MEMO = 4096
+_LINKS: dict[tuple[str, str], str | None] = {}
+_MISSING = ""  # no code is empty: a memoised None is told from a missing entry
+
+
 def link_language(text: str, url: str) -> str | None:
-    """The language a switch link offers, from its text, checked against its address."""
+    """The language a switch link offers, from its text, checked against its address.
+
+    Memoised (bounded): a site's menus and footers repeat on every page.
+    """
+    key = (text, url)
+    code = _LINKS.get(key, _MISSING)
+    if code != _MISSING:
+        return code
+    code = _link_language(text, url)
+    if len(_LINKS) >= MAX_LINK_MEMO:
+        evict_oldest(_LINKS)
+    _LINKS[key] = code
+    return code
+
+
+def _link_language(text: str, url: str) -> str | None:
     label = collapse_spaces(fold(text)).strip(" |/[]()·-")
     code = LANGUAGE_NAMES.get(label)
     if code:

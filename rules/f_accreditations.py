@@ -29,6 +29,7 @@ from auditor.items import Evidence
 from auditor.page import Page
 from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
+from rules.documents import link_urls
 from rules.keywords import declare, find
 
 INFO = RuleInfo(letter="f", slug="accreditations", version=1)
@@ -194,7 +195,7 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
         found.setdefault("certification logo", Evidence(
             INFO.letter, INFO.rule_id, "certification logo", page.url, "body",
             clean_snippet(f"image {line}"), 0.7))
-    urls = "\n".join(link.url for link in page.links).lower()
+    urls = link_urls(page).lower()
     if any(ext in urls for ext in (".pdf", ".doc", ".odt")):
         for link in page.documents:
             if DOCUMENT_SIGNS.search(f"{link.url.rsplit('/', 1)[-1]} {link.text}".lower()):

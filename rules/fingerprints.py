@@ -84,6 +84,10 @@ class Fingerprints:
         on every page, so most values were scanned on an earlier page already. The memo is
         bounded by entries (short values) and by count of long values (inline scripts).
         """
+        return list(self.matches(channel, text))
+
+    def matches(self, channel: str, text: str) -> tuple[Match, ...]:
+        """`scan`'s answer as the memoised tuple itself (no copy): for `scan_page`."""
         key = (channel, text)
         memo = self.memo if len(text) <= MEMO_SHORT_CHARS else self.long_memo
         found = memo.get(key)
@@ -92,7 +96,7 @@ class Fingerprints:
             if len(memo) >= (MEMO_SHORT_ENTRIES if memo is self.memo else MEMO_LONG_ENTRIES):
                 evict_oldest(memo)
             memo[key] = found
-        return list(found)
+        return found
 
     def _scan(self, channel: str, text: str) -> list[Match]:
         pattern = self._candidates(channel, text)
@@ -302,7 +306,7 @@ def scan_page(page: Page) -> tuple[Found, ...]:
     for channel, value, location in _page_sources(page):
         if not value:
             continue
-        for match in prints.scan(channel, value):
+        for match in prints.matches(channel, value):
             key = (match.technology.name, channel)
             if key in seen:
                 continue

@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from auditor.items import Evidence
-from auditor.page import Page
+from auditor.page import Page, evict_oldest
 from auditor.text import fold, snippet
 from rules.base import Firm, RuleInfo
 from rules.keywords import Hit, declare, find
@@ -185,11 +185,26 @@ def near(hits: Sequence[Hit], start: int, end: int, before: int = WINDOW,
     return [hit for hit in hits if hit.end > low and hit.start <= high]
 
 
+SENTENCE_MARKS = (". ", "? ", "! ", "; ")
+SENTENCE_REACH = 300  # look this far first: a sentence is seldom longer
+
+
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around [start, end): what is said there is said together."""
-    first = max(text.rfind(mark, 0, start) for mark in (". ", "? ", "! ", "; ")) + 1
-    stops = [i for mark in (". ", "? ", "! ", "; ") if (i := text.find(mark, end)) >= 0]
-    return first, min(stops, default=len(text))
+    """The sentence around [start, end): what is said there is said together.
+
+    The marks are first looked for within SENTENCE_REACH characters, and in the whole text
+    only when none is that close: the nearest mark in the window is the nearest of all, and
+    a page's text is long (tests/test_rules_speed_equivalence.py checks the two agree).
+    """
+    low = max(0, start - SENTENCE_REACH) if start >= 0 else 0
+    first = max(text.rfind(mark, low, start) for mark in SENTENCE_MARKS)
+    if first < 0 and low > 0:
+        first = max(text.rfind(mark, 0, start) for mark in SENTENCE_MARKS)
+    high = end + SENTENCE_REACH if end >= 0 else len(text)
+    stops = [i for mark in SENTENCE_MARKS if (i := text.find(mark, end, high)) >= 0]
+    if not stops and high < len(text):
+        stops = [i for mark in SENTENCE_MARKS if (i := text.find(mark, end)) >= 0]
+    return first + 1, min(stops, default=len(text))
 
 
 def negated(folded: str, start: int) -> bool:
@@ -200,8 +215,26 @@ def negated(folded: str, start: int) -> bool:
     return folded[start:start + 40].split(" ", 3)[1:2] == ["pas"]
 
 
+MAX_FIRM_MEMO = 1024
+_FIRM_TOKENS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
 def firm_tokens(firm: Firm) -> tuple[str, ...]:
-    """Folded forms of the firm's name that its own text would use."""
+    """Folded forms of the firm's name that its own text would use.
+
+    Memoised by name and domain (bounded): rules h, j, k and l ask for every hit.
+    """
+    key = (firm.name, firm.registered)
+    tokens = _FIRM_TOKENS.get(key)
+    if tokens is None:
+        tokens = _firm_tokens(firm)
+        if len(_FIRM_TOKENS) >= MAX_FIRM_MEMO:
+            evict_oldest(_FIRM_TOKENS)
+        _FIRM_TOKENS[key] = tokens
+    return tokens
+
+
+def _firm_tokens(firm: Firm) -> tuple[str, ...]:
     tokens: list[str] = []
     name = fold(firm.name)
     words = [w for w in re.split(r"[^a-z0-9+&-]+", name) if w]

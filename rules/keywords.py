@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -32,9 +33,12 @@ class KeywordSet:
         return self.en + self.fr
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A keyword found at [start, end) of `page.text`."""
+class Hit(NamedTuple):
+    """A keyword found at [start, end) of `page.text`.
+
+    A named tuple, not a frozen dataclass: a page has a hundred hits or more, and a tuple
+    is made three times faster.
+    """
 
     keyword: str
     start: int
@@ -63,7 +67,7 @@ def _automaton() -> ahocorasick.Automaton:
             for word in words:
                 entries.setdefault(word, []).append((keywords.key, lang))
     for word, owners in entries.items():
-        automaton.add_word(word, (word, tuple(owners)))
+        automaton.add_word(word, (word, len(word) - 1, tuple(owners)))
     automaton.make_automaton()
     return automaton
 
@@ -80,17 +84,21 @@ def _all_hits(page: Page) -> dict[str, list[Hit]]:
     text = page.folded
     if _REGISTRY and text:
         size = len(text)
-        for end, (word, owners) in _automaton().iter(text):
-            start = end - len(word) + 1
+        get = hits.get
+        make = tuple.__new__  # Hit(...) without the named tuple's Python-level __new__
+        for end, (word, back, owners) in _automaton().iter(text):
+            start = end - back
             # whole words only: no letter or digit just before or just after (_boundary)
-            if (start > 0 and text[start - 1].isalnum()) or (
-                    end + 1 < size and text[end + 1].isalnum()):
+            if start and text[start - 1].isalnum():
+                continue
+            stop = end + 1
+            if stop < size and text[stop].isalnum():
                 continue
             for key, lang in owners:
-                found = hits.get(key)
+                found = get(key)
                 if found is None:
                     hits[key] = found = []
-                found.append(Hit(word, start, end + 1, lang))
+                found.append(make(Hit, (word, start, stop, lang)))
     page.cache[_CACHE_KEY] = hits
     return hits
 

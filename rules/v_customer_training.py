@@ -24,7 +24,7 @@ from auditor.items import Evidence
 from auditor.page import Page
 from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
-from rules.documents import careers_page, careers_page_url, links_named, negated
+from rules.documents import careers_page, careers_page_url, found_in, links_named, negated
 from rules.keywords import Hit, declare, find
 
 INFO = RuleInfo(letter="v", slug="customer-training", version=1)
@@ -92,7 +92,8 @@ def _about_staff(start: int, end: int, staff: list[Hit]) -> bool:
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     offers = find(page, OFFER)
     named = list(links_named(page, SECTION_HINT))
-    headings = [h for h in page.headings if len(h) <= MAX_SECTION_CHARS and SECTION_HINT.search(h)]
+    headings = [h for h in page.headings
+                if len(h) <= MAX_SECTION_CHARS and found_in(SECTION_HINT, h)]
     if not (offers or named or headings) or careers_page(page):
         return
     if offers:

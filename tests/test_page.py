@@ -73,17 +73,27 @@ def test_fold_keeps_offsets_and_snippet_is_bounded() -> None:
 # ---- the hot path's shortcuts give exactly what the plain functions give ----------------
 
 def test_fast_fold_and_squash_match_the_plain_functions() -> None:
+    import re
+
     from auditor.page import fold_text, squash
-    from auditor.text import collapse_spaces
+    from auditor.text import _fold_table, collapse_spaces
+
+    def plain_fold(text: str) -> str:
+        return text.translate(_fold_table())
+
+    def plain_collapse(text: str) -> str:
+        return re.sub(r"\s+", " ", text).strip()
 
     every = "".join(chr(c) for c in range(0x3100) if not 0xD800 <= c <= 0xDFFF)
     samples = [every, every[::-1], "ÉTÉ à Québec — l’infolettre", "ASCII only TEXT", "",
-               "Ａｂｃ İstanbul ǅ ß ﬁ", "a\u00a0b\u2003c\u3000d"]
+               "Ａｂｃ İstanbul ǅ ß ﬁ", "a\u00a0b\u2003c\u3000d", "é", "Éa", "aÉ", "aÉbÇ"]
     for text in samples:
-        assert fold_text(text) == fold(text)
+        assert fold(text) == plain_fold(text)
+        assert fold_text(text) == plain_fold(text)
     spaced = "  a\t\nb\u00a0\u2003c\u3000 d\x1c\x1d\x1e\x1f\x85e  "
-    assert squash(spaced) == collapse_spaces(spaced)
-    assert squash(every) == collapse_spaces(every)
+    for text in (spaced, every, every[::-1], "", " ", "a", " a b "):
+        assert collapse_spaces(text) == plain_collapse(text)
+        assert squash(text) == plain_collapse(text)
 
 
 def test_memoised_link_resolution_matches_urljoin() -> None:
