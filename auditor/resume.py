@@ -10,10 +10,11 @@ run holds what an uninterrupted one would.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from auditor.database import SQLITE, Connection, as_database
 from auditor.domains import Site, registered_domain
 from auditor.firms import FirmRow
 from auditor.storage import FINAL_STATUSES, StorageError, connect
@@ -33,8 +34,9 @@ class ResumePlan:
     settings: dict[str, object]
 
 
-def unfinished_run(con: sqlite3.Connection, run: str) -> int:
+def unfinished_run(con: Connection, run: str) -> int:
     """`latest` (the newest run not done) or a run number → the id of a run to resume."""
+    con = as_database(con)
     if run == "latest":
         row = con.execute("SELECT max(id) FROM runs WHERE status != 'done'").fetchone()
         if row is None or row[0] is None:
@@ -50,7 +52,7 @@ def unfinished_run(con: sqlite3.Connection, run: str) -> int:
     return int(run)
 
 
-def _firm(row: sqlite3.Row) -> FirmRow:
+def _firm(row: dict[str, Any]) -> FirmRow:
     host = row["domain"]
     return FirmRow(
         firm_id=row["firm_id"], domain=host,
@@ -64,13 +66,13 @@ def _firm(row: sqlite3.Row) -> FirmRow:
 def plan_resume(db: str | Path, run: str = "latest") -> ResumePlan:
     """Read from the database what resuming RUN means; StorageError when it cannot be."""
     con = connect(db, readonly=True)
-    con.row_factory = sqlite3.Row
     try:
         run_id = unfinished_run(con, run)
-        meta = con.execute("SELECT firms_file, settings_json FROM runs WHERE id = ?",
-                           (run_id,)).fetchone()
-        rows = con.execute("SELECT * FROM firms WHERE run_id = ? ORDER BY rowid",
-                           (run_id,)).fetchall()
+        meta = con.dicts("SELECT firms_file, settings_json FROM runs WHERE id = ?", (run_id,))[0]
+        # the firms file's order: SQLite's rowid holds it even in files older than `seq`
+        order = "rowid" if con.dialect == SQLITE else "seq"
+        rows = con.dicts(f"SELECT * FROM firms WHERE run_id = ? ORDER BY {order}",  # noqa: S608
+                         (run_id,))
     finally:
         con.close()
     if not rows:

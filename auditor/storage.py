@@ -1,18 +1,29 @@
-"""SQLite storage of runs, firms, pages and evidence: one file, every run kept.
+"""Storage of runs, firms, pages and evidence: every run kept, in SQLite or PostgreSQL.
 
 One writer (the crawl's pipeline) writes in batches; readers (reports, export) only read.
-WAL mode lets a report read while a crawl writes, and makes an interrupted crawl lose at
-most the batch in flight. Every statement is parameterised.
+SQLite's WAL mode lets a report read while a crawl writes, and makes an interrupted crawl
+lose at most the batch in flight; PostgreSQL gives the same with its transactions. The
+schema and every statement are written once (`auditor.database` translates them for
+PostgreSQL), and every statement is parameterised.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from auditor.database import (
+    SQLITE,
+    Connection,
+    Database,
+    DatabaseError,
+    as_database,
+    is_url,
+    masked,
+    open_database,
+)
 from auditor.firms import FirmRow
 from auditor.items import Evidence, PageItem
 from auditor.profiles import PENDING, ProfileRecord
@@ -127,7 +138,9 @@ _TEXT_LIMITS = {"url": 2000, "final_url": 2000, "feed_url": 2000, "found_on": 20
 # Columns added after a table was first shipped: (table, column, declaration).
 ADDED_COLUMNS = (
     ("runs", "stats_json", "TEXT NOT NULL DEFAULT '{}'"),
+    ("firms", "seq", "INTEGER"),  # the firm's place in the firms file (PostgreSQL has no rowid)
 )
+_SCHEMA_LOCK = 7_400_001  # a PostgreSQL advisory lock: writers starting together create it once
 FINAL_STATUSES = ("done", "partial", "failed")  # a firm whose crawl ended; others are resumed
 
 
@@ -139,44 +152,51 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """Open (and for writers create) the database, in WAL mode with foreign keys on."""
-    file = Path(path)
-    if readonly and not file.exists():
-        raise StorageError(f"no database at {str(file)!r}: run 'auditor crawl' first or pass --db")
+def connect(db: str | Path, *, readonly: bool = False) -> Database:
+    """Open (and for writers create) the database: an SQLite file path or a PostgreSQL URL."""
+    shown = masked(db)
+    if readonly and not is_url(db) and not Path(db).exists():
+        raise StorageError(f"no database at {shown!r}: run 'auditor crawl' first or pass --db")
     try:
-        if readonly:
-            con = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
-        else:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(file)
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=NORMAL")
-            con.executescript(SCHEMA)
-            _add_columns(con)
-            con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            con.commit()
-        con.execute("PRAGMA foreign_keys=ON")
+        con = open_database(db, readonly=readonly)
+    except DatabaseError as exc:
+        raise StorageError(str(exc)) from None
+    except OSError as exc:
+        raise StorageError(f"cannot open {shown!r} ({exc.strerror}): pass another --db") from None
+    try:
+        if not readonly:
+            _create_schema(con)
         con.execute("SELECT count(*) FROM runs").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise StorageError(f"{str(file)!r} is not an auditor database ({exc}): pass another --db") from None
+    except con.errors as exc:
+        con.close()
+        reason = " ".join(str(exc).split())
+        raise StorageError(f"{shown!r} is not an auditor database ({reason}): "
+                           "run 'auditor crawl' first or pass another --db") from None
+    if readonly:
+        con.rollback()  # PostgreSQL: end the check's transaction; each read starts afresh
     return con
 
 
-def _add_columns(con: sqlite3.Connection) -> None:
-    """Bring a database written by an older version up to the current columns."""
+def _create_schema(con: Database) -> None:
+    """Create the tables and bring a database written by an older version up to date."""
+    if con.dialect != SQLITE:
+        con.execute("SELECT pg_advisory_xact_lock(?)", (_SCHEMA_LOCK,))
+    con.executescript(SCHEMA)
     for table, column, declaration in ADDED_COLUMNS:
-        names = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
-        if column not in names:
-            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        if column not in con.columns(table):
+            # names and declarations from the fixed tuple above
+            con.executescript(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+    con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    con.commit()
 
 
 class Store:
     """The writer's view of the database."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.con = connect(path)
+    def __init__(self, db: str | Path):
+        self.db = db
+        self.con = connect(db)
+        self._profiles_table = False  # once seen, a table is not looked up again
 
     def close(self) -> None:
         self.con.commit()
@@ -184,22 +204,23 @@ class Store:
 
     def create_run(self, firms_file: str, settings: dict[str, object],
                    rule_versions: dict[str, int], version: str) -> int:
-        cur = self.con.execute(
+        run_id = self.con.insert_id(
             "INSERT INTO runs (started_at, firms_file, settings_json, rule_versions_json, "
             "auditor_version) VALUES (?, ?, ?, ?, ?)",
             (now(), firms_file, json.dumps(settings, sort_keys=True, default=str),
              json.dumps(rule_versions, sort_keys=True), version),
         )
         self.con.commit()
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        return run_id
 
     def add_firms(self, run_id: int, firms: Iterable[FirmRow]) -> None:
         self.con.executemany(
             "INSERT OR IGNORE INTO firms (run_id, firm_id, domain, start_url, name, stage, region, "
-            "founded, first_foreign_sale_year, profiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "founded, first_foreign_sale_year, profiles, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(run_id, f.firm_id, f.site.host, f.site.start_url, f.name, f.stage, f.region,
-              f.founded, f.first_foreign_sale_year, " ".join(f.profiles)) for f in firms],
+              f.founded, f.first_foreign_sale_year, " ".join(f.profiles), seq)
+             for seq, f in enumerate(firms)],
         )
         self.con.commit()
 
@@ -207,20 +228,20 @@ class Store:
         """Store a batch of pages and their evidence in one transaction."""
         fetched = now()
         with self.con:
-            for item in items:
-                cur = self.con.execute(
-                    "INSERT OR IGNORE INTO pages (run_id, firm_id, url, status, content_type, size, "
-                    "depth, lang, title, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (run_id, item.firm_id, item.url, item.status, item.content_type[:100],
-                     item.size, item.depth, item.lang[:10], item.title[:300], fetched),
-                )
-                if cur.rowcount == 0:
-                    continue  # the page was stored already (a resumed run): keep the first
-                self.con.executemany(
-                    "INSERT INTO evidence (run_id, firm_id, letter, rule_id, value, url, location, "
-                    "snippet, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [_evidence_row(run_id, item.firm_id, e) for e in item.evidence],
-                )
+            stored = self.con.insert_each(
+                "INSERT OR IGNORE INTO pages (run_id, firm_id, url, status, content_type, size, "
+                "depth, lang, title, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, item.firm_id, item.url, item.status, item.content_type[:100],
+                  item.size, item.depth, item.lang[:10], item.title[:300], fetched)
+                 for item in items],
+            )
+            # a page stored already (a resumed run) keeps its first evidence
+            self.con.executemany(
+                "INSERT INTO evidence (run_id, firm_id, letter, rule_id, value, url, location, "
+                "snippet, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_evidence_row(run_id, item.firm_id, e)
+                 for item, new in zip(items, stored, strict=True) if new for e in item.evidence],
+            )
 
     def set_firm_outcome(self, run_id: int, firm_id: str, status: str, reason: str,
                          pages: int, errors: int) -> None:
@@ -259,6 +280,20 @@ class Store:
                 self.con.executemany("DELETE FROM profiles WHERE run_id = ? AND firm_id = ?",
                                      [(run_id, f) for f in ids])
 
+    def clear_firm(self, run_id: int, firm_id: str) -> None:
+        """Forget what a run stored for one firm and mark it pending again, so that a firm
+        left half-crawled (by a worker that died) can be crawled again from scratch."""
+        with self.con:
+            for table in ("pages", "evidence", "failures"):
+                # table names from the fixed tuple above, values parameterised
+                self.con.execute(f"DELETE FROM {table} WHERE run_id = ? AND firm_id = ?",  # noqa: S608
+                                 (run_id, firm_id))
+            if self.has_profiles():
+                self.con.execute("DELETE FROM profiles WHERE run_id = ? AND firm_id = ?",
+                                 (run_id, firm_id))
+            self.con.execute("UPDATE firms SET status = 'pending', reason = '', pages = 0, "
+                             "errors = 0 WHERE run_id = ? AND firm_id = ?", (run_id, firm_id))
+
     def page_urls(self, run_id: int, firm_ids: Iterable[str]) -> set[str]:
         """URLs already stored for these firms in this run."""
         urls: set[str] = set()
@@ -272,10 +307,12 @@ class Store:
         if not self.has_profiles():
             self.con.executescript(PROFILES_SCHEMA)
             self.con.commit()
+            self._profiles_table = True
 
     def has_profiles(self) -> bool:
-        return self.con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                                "AND name = 'profiles'").fetchone() is not None
+        if not self._profiles_table:
+            self._profiles_table = self.con.table_exists("profiles")
+        return self._profiles_table
 
     def save_profiles(self, run_id: int, records: Sequence[ProfileRecord]) -> None:
         """Insert or update profiles, keyed by run, firm and URL: found (pending), then
@@ -351,8 +388,9 @@ def _evidence_row(run_id: int, firm_id: str, e: Evidence) -> tuple[object, ...]:
             e.snippet[:160], e.confidence)
 
 
-def resolve_run(con: sqlite3.Connection, run: str) -> int:
+def resolve_run(con: Connection, run: str) -> int:
     """`latest` or a run id → an existing run id."""
+    con = as_database(con)
     if run == "latest":
         row = con.execute("SELECT max(id) FROM runs").fetchone()
         if row is None or row[0] is None:

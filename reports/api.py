@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from auditor.database import masked
 from auditor.storage import StorageError, connect, resolve_run
 from reports.checklist import RunData, letter_status, load_run
 from reports.diff import RunDiff, diff_runs
@@ -30,24 +31,24 @@ class Audit:
     """One stored run: firms, pages, evidence, checklist, scores, matrix, region tables."""
 
     def __init__(self, db: str | Path, run: str | int = "latest") -> None:
-        self.db = Path(db)
+        self.db = db  # an SQLite path or a PostgreSQL URL
         con = connect(self.db, readonly=True)
         try:
             self.run_id = resolve_run(con, str(run))
             self.data: RunData = load_run(con, self.run_id)
-            self._pages = pd.read_sql_query(
+            self._pages = con.read_frame(
                 "SELECT firm_id, url, status, content_type, size, depth, lang, title, fetched_at "
-                "FROM pages WHERE run_id = ? ORDER BY firm_id, id", con, params=(self.run_id,))
+                "FROM pages WHERE run_id = ? ORDER BY firm_id, id", (self.run_id,))
             self._profiles = read_profiles(con, self.run_id)
-            self._runs = pd.read_sql_query(
+            self._runs = con.read_frame(
                 "SELECT r.id AS run_id, r.started_at, r.finished_at, r.status, "
                 "count(f.firm_id) AS firms FROM runs r LEFT JOIN firms f ON f.run_id = r.id "
-                "GROUP BY r.id ORDER BY r.id", con)
+                "GROUP BY r.id ORDER BY r.id")
         finally:
             con.close()
 
     def __repr__(self) -> str:
-        return f"Audit({str(self.db)!r}, run={self.run_id}: {len(self.firms)} firms)"
+        return f"Audit({masked(self.db)!r}, run={self.run_id}: {len(self.firms)} firms)"
 
     @property
     def runs(self) -> pd.DataFrame:

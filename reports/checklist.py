@@ -8,7 +8,6 @@ exports share these functions so that a page and a CSV can never disagree.
 from __future__ import annotations
 
 import math
-import sqlite3
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from auditor.database import Connection, as_database
 from auditor.storage import StorageError, connect, resolve_run
 from auditor.table2 import Tool, tools
 
@@ -64,21 +64,23 @@ def letter_rank(letter: str) -> int:
     return _ranks().get(letter, len(_ranks()))
 
 
-def load_run(con: sqlite3.Connection, run_id: int) -> RunData:
+def load_run(con: Connection, run_id: int) -> RunData:
     """Read a run's row, firms and evidence with parameterised queries."""
+    con = as_database(con)
     try:
-        run = pd.read_sql_query(_RUN_SQL, con, params=(run_id,))
-        firms = pd.read_sql_query(_FIRMS_SQL, con, params=(run_id,))
-        evidence = pd.read_sql_query(_EVIDENCE_SQL, con, params=(run_id,))
-    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
-        raise StorageError(f"cannot read run {run_id} ({exc}): pass another --db") from None
+        run = con.read_frame(_RUN_SQL, (run_id,))
+        firms = con.read_frame(_FIRMS_SQL, (run_id,))
+        evidence = con.read_frame(_EVIDENCE_SQL, (run_id,))
+    except con.errors as exc:
+        reason = " ".join(str(exc).split())
+        raise StorageError(f"cannot read run {run_id} ({reason}): pass another --db") from None
     if run.empty:
         raise StorageError(f"no run {run_id} in this database: 'auditor runs' lists them")
     evidence = _sort_evidence(evidence)
     return RunData(run_id=run_id, run=records(run)[0], firms=firms, evidence=evidence)
 
 
-def read_run(db: Path, run: str) -> RunData:
+def read_run(db: str | Path, run: str) -> RunData:
     """Open the database read-only, resolve `latest` or a number, load that run."""
     con = connect(db, readonly=True)
     try:

@@ -9,12 +9,12 @@ and the notebook API agree by construction.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from auditor.database import Connection, as_database
 from auditor.storage import StorageError, connect, resolve_run
 from auditor.table2 import tools
 from reports.scoring import EXTRAS
@@ -32,29 +32,29 @@ PROFILE_DETAILS = ("handle", "kind", "own_reason", "found_on", "reason", "visit"
 
 # ---- read-only queries -------------------------------------------------------------------
 
-def firm_rows(con: sqlite3.Connection, run_id: int) -> pd.DataFrame:
+def firm_rows(con: Connection, run_id: int) -> pd.DataFrame:
     """firm_id, name and crawl status of a run's firms."""
-    return pd.read_sql_query(
-        "SELECT firm_id, name, status FROM firms WHERE run_id = ? ORDER BY firm_id",
-        con, params=(run_id,))
+    con = as_database(con)
+    return con.read_frame(
+        "SELECT firm_id, name, status FROM firms WHERE run_id = ? ORDER BY firm_id", (run_id,))
 
 
-def found_codes(con: sqlite3.Connection, run_id: int) -> pd.DataFrame:
+def found_codes(con: Connection, run_id: int) -> pd.DataFrame:
     """Distinct (firm_id, letter) with evidence in a run: Table-2 letters and extras."""
-    return pd.read_sql_query(
+    con = as_database(con)
+    return con.read_frame(
         "SELECT DISTINCT firm_id, letter FROM evidence WHERE run_id = ? ORDER BY firm_id, letter",
-        con, params=(run_id,))
+        (run_id,))
 
 
-def has_table(con: sqlite3.Connection, name: str) -> bool:
-    row = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                      (name,)).fetchone()
-    return row is not None
+def has_table(con: Connection, name: str) -> bool:
+    return as_database(con).table_exists(name)
 
 
-def profiles_visited(con: sqlite3.Connection, run_id: int) -> bool:
+def profiles_visited(con: Connection, run_id: int) -> bool:
     """Whether the run visited profiles: its recorded AUDIT_PROFILES setting, else (a run
     recorded before profiles existed, or written by other tools) whether it has rows."""
+    con = as_database(con)
     row = con.execute("SELECT settings_json FROM runs WHERE id = ?", (run_id,)).fetchone()
     try:
         settings = json.loads(row[0]) if row and row[0] else {}
@@ -67,14 +67,15 @@ def profiles_visited(con: sqlite3.Connection, run_id: int) -> bool:
                        (run_id,)).fetchone() is not None
 
 
-def profiles(con: sqlite3.Connection, run_id: int, own: bool = True) -> pd.DataFrame | None:
+def profiles(con: Connection, run_id: int, own: bool = True) -> pd.DataFrame | None:
     """The run's social profiles (firm_id, platform, url, status, then PROFILE_DETAILS), the
     firm's own ones (or, with own=False, those seen on its site that are not its own), or
     None when the database has no `profiles` table, one without the columns this needs, or
     the run did not visit profiles."""
+    con = as_database(con)
     if not has_table(con, "profiles") or not profiles_visited(con, run_id):
         return None
-    columns = [row[1] for row in con.execute("PRAGMA table_info(profiles)")]
+    columns = con.columns("profiles")
     status = next((c for c in _PROFILE_STATUS if c in columns), None)
     url = next((c for c in _PROFILE_URL if c in columns), None)
     if not {"run_id", "firm_id"} <= set(columns) or status is None or url is None:
@@ -85,12 +86,12 @@ def profiles(con: sqlite3.Connection, run_id: int, own: bool = True) -> pd.DataF
     if "own" in columns:
         where = " AND own = 1" if own else " AND own = 0"
     elif not own:
-        where = " AND 0"
-    order = "id" if "id" in columns else "rowid"
+        where = " AND 1 = 0"
+    order = "id" if "id" in columns else "rowid"  # rowid: an SQLite table written by other tools
     # column names come from the fixed tuples above, never from the data
     query = (f"SELECT firm_id, {platform} AS platform, {url} AS url, {status} AS status"  # noqa: S608
              f"{details} FROM profiles WHERE run_id = ?{where} ORDER BY firm_id, {order}")
-    frame = pd.read_sql_query(query, con, params=(run_id,))
+    frame = con.read_frame(query, (run_id,))
     frame = frame.astype({"firm_id": str, "platform": str, "url": str, "status": str})
     return frame.astype({c: object for c in PROFILE_DETAILS}).where(frame.notna(), None)
 
@@ -166,8 +167,9 @@ class RunDiff:
     profiles: pd.DataFrame | None  # PROFILE_COLUMNS, None without a profiles table
 
 
-def diff_runs(con: sqlite3.Connection, before: int, after: int) -> RunDiff:
+def diff_runs(con: Connection, before: int, after: int) -> RunDiff:
     """Compare two stored runs firm by firm (firms assessed in both)."""
+    con = as_database(con)
     firms_a, firms_b = firm_rows(con, before), firm_rows(con, after)
     status_a = dict(zip(firms_a["firm_id"], firms_a["status"], strict=True))
     status_b = dict(zip(firms_b["firm_id"], firms_b["status"], strict=True))
@@ -189,7 +191,7 @@ def diff_runs(con: sqlite3.Connection, before: int, after: int) -> RunDiff:
                    sorted(status_a.keys() - status_b.keys()), not_compared, prof)
 
 
-def read_diff(db: Path, before: str, after: str) -> RunDiff:
+def read_diff(db: str | Path, before: str, after: str) -> RunDiff:
     """Open the database read-only and diff two runs given as numbers or 'latest'."""
     con = connect(db, readonly=True)
     try:
@@ -211,14 +213,14 @@ class Since:
     profiles: list[dict[str, str]]
 
 
-def since_previous(con: sqlite3.Connection, run_id: int) -> dict[str, Since]:
+def since_previous(con: Connection, run_id: int) -> dict[str, Since]:
     """For each firm assessed in `run_id`: its latest earlier assessed run and the changes."""
-    prev = pd.read_sql_query(
+    con = as_database(con)
+    prev = con.read_frame(
         "SELECT f.firm_id, max(f.run_id) AS previous FROM firms f "
         "JOIN firms cur ON cur.firm_id = f.firm_id AND cur.run_id = ? "
         "WHERE f.run_id < ? AND f.status IN ('done', 'partial') "
-        "AND cur.status IN ('done', 'partial') GROUP BY f.firm_id",
-        con, params=(run_id, run_id))
+        "AND cur.status IN ('done', 'partial') GROUP BY f.firm_id", (run_id, run_id))
     if prev.empty:
         return {}
     now = found_codes(con, run_id)

@@ -57,7 +57,7 @@ def frame_of(data: RunData, what: str) -> pd.DataFrame:
     return region_frames(data)[what]
 
 
-def _frame(db: Path, run: str, what: str) -> pd.DataFrame:
+def _frame(db: str | Path, run: str, what: str) -> pd.DataFrame:
     return frame_of(read_run(db, run), what)
 
 
@@ -125,7 +125,7 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], out: str | Path | BinaryIO) -> N
                                              freeze_panes=(1, 0))
 
 
-def write_export(db: Path, run: str, fmt: str, what: str, out: TextIO,
+def write_export(db: str | Path, run: str, fmt: str, what: str, out: TextIO,
                  binary: BinaryIO | None = None) -> None:
     """Write a run's status grid, evidence rows, firms × letters matrix or scores as CSV or
     JSON to `out`, or as XLSX to `binary`."""
