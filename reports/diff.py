@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -232,14 +233,17 @@ def since_previous(con: Connection, run_id: int) -> dict[str, Since]:
         prof = (compare_profiles(prof_a[prof_a["firm_id"].isin(firms)],
                                  prof_b[prof_b["firm_id"].isin(firms)])
                 if prof_a is not None and prof_b is not None else None)
+        # one pass over the changes, not one filter per firm: a region has thousands
+        moves: dict[tuple[str, str], list[str]] = {}
+        for firm, change, letter in zip(changes["firm_id"], changes["change"],
+                                        changes["letter"], strict=True):
+            moves.setdefault((firm, change), []).append(letter)
+        seen_profiles: dict[str, list[dict[str, Any]]] = {}
+        for record in [] if prof is None else prof.to_dict("records"):
+            seen_profiles.setdefault(record["firm_id"], []).append(record)
         for firm in firms:
-            mine = changes[changes["firm_id"] == firm]
-            result[firm] = Since(
-                int(previous),
-                mine.loc[mine["change"] == "gained", "letter"].tolist(),
-                mine.loc[mine["change"] == "lost", "letter"].tolist(),
-                [] if prof is None else prof[prof["firm_id"] == firm].to_dict("records"),
-            )
+            result[firm] = Since(int(previous), moves.get((firm, "gained"), []),
+                                 moves.get((firm, "lost"), []), seen_profiles.get(firm, []))
     return result
 
 

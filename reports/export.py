@@ -35,13 +35,15 @@ def neutralise(cell: str) -> str:
     return cell
 
 
-def region_frames(data: RunData) -> dict[str, pd.DataFrame]:
-    """The firms × letters matrix and the scores of a run, as the region report exports them."""
+def region_frames(data: RunData, scores: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+    """The firms × letters matrix and the scores of a run, as the region report exports them
+    (from the run's scores when the caller has them already: scoring a region takes a while)."""
     from reports.region import matrix_frame
     from reports.scoring import score_run, scores_frame
 
-    status = letter_status(data)
-    scores = score_run(status, data.evidence, data.firms, data.run.get("started_at"))
+    if scores is None:
+        scores = score_run(letter_status(data), data.evidence, data.firms,
+                           data.run.get("started_at"))
     names = data.firms[["firm_id", "name"]]
     table = scores_frame(scores).merge(names, on="firm_id", how="left")
     table.insert(1, "name", table.pop("name"))

@@ -844,7 +844,7 @@ def write_reports(db: str | Path, run: str, out_dir: Path) -> Path:
         (out_dir / ranking_filename(key)).write_text(
             render_ranking(context, ranking, key, region), encoding="utf-8")
     ranking = [by_id[s.firm_id] for s in rank(scores, names, "variety")]
-    write_region_exports(data, out_dir)
+    write_region_exports(data, out_dir, scores)
     index = out_dir / "index.html"
     index.write_text(render_index(context, firms, stage_rows(data, status, scores), region,
                                   ranking), encoding="utf-8")
@@ -895,9 +895,10 @@ def _write_share(out_dir: Path, context: dict[str, Any], firms: list[FirmView],
 EXPORTS = {"matrix": "the firms × letters matrix", "scores": "every firm's scores"}
 
 
-def write_region_exports(data: RunData, out_dir: Path) -> list[Path]:
+def write_region_exports(data: RunData, out_dir: Path,
+                         scores: dict[str, Any] | None = None) -> list[Path]:
     """matrix.csv, matrix.xlsx, scores.csv and scores.xlsx beside index.html."""
-    frames = region_frames(data)
+    frames = region_frames(data, scores)
     paths = []
     for name in EXPORTS:
         csv_path = out_dir / f"{name}.csv"
