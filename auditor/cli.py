@@ -191,6 +191,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.processes < 1:
         raise UsageError(f"bad --processes {args.processes}: give 1 or more (one per core)")
     overrides = _crawl_overrides(args)
+    if args.redis:
+        return cmd_crawl_redis(args, overrides)
     if args.processes > 1:
         run_id = run_sharded(args.firms, overrides, args.resume, args.processes)
     else:
@@ -202,6 +204,74 @@ def cmd_crawl(args: argparse.Namespace) -> int:
               f"'auditor crawl --resume {run_id} --db {masked(args.db)}'", file=sys.stderr)
         return EXIT_INTERRUPTED
     print(f"run {run_id} stored in {masked(args.db)}")
+    return 0
+
+
+def cmd_crawl_redis(args: argparse.Namespace, overrides: dict[str, Any]) -> int:
+    """Push the run's firms to Redis; then (unless --no-wait) be its writer until done."""
+    from auditor.database import masked
+    from auditor.scaleout import push, write
+
+    if args.resume is not None or args.processes > 1:
+        raise UsageError("--redis starts a new run on workers: it takes neither --resume "
+                         "nor --processes")
+    from auditor.firm_queue import masked as masked_redis
+
+    run_id, count = push(args.firms, overrides, args.redis)
+    redis_url = masked_redis(args.redis)
+    drain = f"auditor drain --redis {redis_url} --run {run_id} --db {masked(args.db)}"
+    print(f"run {run_id}: {count} firms queued in Redis", file=sys.stderr)
+    if args.no_wait:
+        print(f"run {run_id} pushed: start workers ('auditor worker --redis {redis_url}') "
+              f"and write it with '{drain}'")
+        return 0
+    try:
+        write(args.redis, args.db, run_id)
+    except KeyboardInterrupt:
+        print(f"run {run_id}: the writer stopped, nothing lost; continue with '{drain}'",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(f"run {run_id} stored in {masked(args.db)}")
+    return 0
+
+
+def cmd_drain(args: argparse.Namespace) -> int:
+    from auditor.database import masked
+    from auditor.scaleout import write
+
+    try:
+        complete = write(args.redis, args.db, int(args.run), wait=not args.once)
+    except KeyboardInterrupt:
+        print(f"run {args.run}: the writer stopped, nothing lost; run 'auditor drain' again",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if complete:
+        print(f"run {args.run} stored in {masked(args.db)}")
+    else:
+        print(f"run {args.run}: results written so far; firms are still running")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from auditor.firm_queue import QueueError, default_worker_name
+    from auditor.worker import run_worker
+
+    if args.max_idle < 0:
+        raise UsageError(f"bad --max-idle {args.max_idle}: give seconds, 0 to run forever")
+    overrides: dict[str, Any] = parse_set_options(args.set or [])
+    if args.window is not None:
+        overrides["AUDIT_FIRM_WINDOW"] = args.window
+    try:
+        return run_worker(args.redis, args.name or default_worker_name(), args.max_idle,
+                          overrides)
+    except QueueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from auditor.scaleout import status
+
+    print(status(args.redis, args.run, args.db))
     return 0
 
 
@@ -315,7 +385,37 @@ def build_parser() -> argparse.ArgumentParser:
                             "the request budget; per-site politeness unchanged (default 1)")
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                        help="any Scrapy or auditor setting")
+    crawl.add_argument("--redis", metavar="redis://HOST:PORT/DB",
+                       help="queue the firms in Redis for 'auditor worker' processes and "
+                            "write their results into --db (see 'Scaling out')")
+    crawl.add_argument("--no-wait", action="store_true",
+                       help="with --redis: only queue the run; 'auditor drain' writes it")
     crawl.set_defaults(func=cmd_crawl)
+
+    worker = sub.add_parser("worker", help="crawl whole firms of runs queued in Redis")
+    worker.add_argument("--redis", required=True, metavar="redis://HOST:PORT/DB")
+    worker.add_argument("--name", help="this worker's name (default: HOST-PID)")
+    worker.add_argument("--max-idle", type=float, default=0, metavar="SECONDS",
+                        help="exit after this long with no firm to crawl (default 0: never)")
+    worker.add_argument("--window", type=int, metavar="N",
+                        help="firms crawled at once (default: AUDIT_FIRM_WINDOW)")
+    worker.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                        help="a setting of this worker (the run's crawl settings win)")
+    worker.set_defaults(func=cmd_worker)
+
+    drain = sub.add_parser("drain", help="write a Redis run's results into the database")
+    drain.add_argument("--redis", required=True, metavar="redis://HOST:PORT/DB")
+    drain.add_argument("--run", required=True, type=int, help="the run number")
+    drain.add_argument("--db", default="audit.sqlite", help=DB_HELP)
+    drain.add_argument("--once", action="store_true",
+                       help="write what is queued now and exit, rather than wait for the run")
+    drain.set_defaults(func=cmd_drain)
+
+    status = sub.add_parser("status", help="where a Redis run stands, and the live workers")
+    status.add_argument("--redis", required=True, metavar="redis://HOST:PORT/DB")
+    status.add_argument("--run", help="run number (default: the latest pushed)")
+    status.add_argument("--db", help="also count the firms final in this database")
+    status.set_defaults(func=cmd_status)
 
     report = sub.add_parser("report", help="write HTML reports of a run")
     report.add_argument("--db", default="audit.sqlite", help=DB_HELP)

@@ -41,6 +41,12 @@ AUDIT_FIRM_WINDOW = 0
 CONCURRENT_ITEMS = 1
 CONNECT_TO: list[str] = []  # HOST=http://127.0.0.1:PORT routes, for offline crawls
 
+# Scale-out (README "Scaling out"): with AUDIT_REDIS_URL set, `scrapy crawl audit` is a worker
+# taking whole firms from Redis (spiders/worker.py); the run's own settings then apply.
+AUDIT_REDIS_URL = ""
+AUDIT_REDIS_HEARTBEAT = 30  # seconds: a worker silent this long has its firms queued again
+MAX_IDLE_TIME_BEFORE_CLOSE = 0  # scrapy-redis: seconds a `scrapy crawl` worker waits idle; 0 = ever
+
 # The SSRF guard (auditor/ssrf.py), on for every request, redirect hop and resolved address.
 # Networks listed here may be reached anyway (e.g. "10.20.0.0/16" for an intranet audit);
 # hosts routed by CONNECT_TO go where the route says. Empty by default: keep it so.

@@ -135,13 +135,32 @@ class AuditSpider(scrapy.Spider):
         for row in firm_rows:
             if row.firm_id in self.finished_before:
                 continue
-            judge = Firm(firm_id=row.firm_id, registered=row.site.registered, name=row.name,
-                         profiles=row.profiles)
-            self.state[row.firm_id] = FirmCrawl(row=row, judge=judge,
-                                                domains={row.site.registered})
+            self.state[row.firm_id] = self.new_firm(row)
+
+    def new_firm(self, row: FirmRow) -> FirmCrawl:
+        """The crawl state of a firm (with its profile collector once AUDIT_PROFILES is read)."""
+        judge = Firm(firm_id=row.firm_id, registered=row.site.registered, name=row.name,
+                     profiles=row.profiles)
+        firm = FirmCrawl(row=row, judge=judge, domains={row.site.registered})
+        if self.profiles_enabled:
+            firm.profiles = ProfileCollector(row.firm_id, (row.name, judge.label),
+                                             row.site.registered, row.profiles)
+        return firm
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        super().update_settings(settings)
+        if cls is AuditSpider and settings.get("AUDIT_REDIS_URL"):
+            from spiders.worker import WorkerSpider  # `scrapy crawl audit` as a Redis worker
+
+            WorkerSpider.update_settings(settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        if cls is AuditSpider and crawler.settings.get("AUDIT_REDIS_URL"):
+            from spiders.worker import WorkerSpider
+
+            return WorkerSpider.from_crawler(crawler, *args, **kwargs)  # type: ignore[return-value]
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.page_cap = crawler.settings.getint("AUDIT_PAGE_CAP", 300)
         spider.depth_cap = crawler.settings.getint("AUDIT_DEPTH_CAP", 5)
@@ -224,18 +243,23 @@ class AuditSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for firm in list(self.state.values()):
             await self._wait_for_room()
-            self.active_firms += 1
-            if self.crawler.stats is not None:
-                self.crawler.stats.max_value("auditor/firms_active_max", self.active_firms)
-            start = firm.row.site.start_url
-            firm.seen.add(seen_key(start))
-            firm.scheduled += 1
-            yield self._page_request(firm, start, depth=0, priority=10, home=True)
-            root = f"{urlsplit(start).scheme}://{urlsplit(start).netloc}"
-            # robots.txt and sitemaps bypass the duplicate filter, so that a robots.txt that
-            # redirects to the home page does not make the home page's own request a duplicate.
-            yield self._request(firm, f"{root}/robots.txt", self.parse_robots, self.on_aux_error,
-                                5, {"dont_obey_robotstxt": True, "root": root}, dont_filter=True)
+            for request in self.firm_start(firm):
+                yield request
+
+    def firm_start(self, firm: FirmCrawl) -> Iterator[scrapy.Request]:
+        """The firm enters the crawl: its home page and robots.txt."""
+        self.active_firms += 1
+        if self.crawler.stats is not None:
+            self.crawler.stats.max_value("auditor/firms_active_max", self.active_firms)
+        start = firm.row.site.start_url
+        firm.seen.add(seen_key(start))
+        firm.scheduled += 1
+        yield self._page_request(firm, start, depth=0, priority=10, home=True)
+        root = f"{urlsplit(start).scheme}://{urlsplit(start).netloc}"
+        # robots.txt and sitemaps bypass the duplicate filter, so that a robots.txt that
+        # redirects to the home page does not make the home page's own request a duplicate.
+        yield self._request(firm, f"{root}/robots.txt", self.parse_robots, self.on_aux_error,
+                            5, {"dont_obey_robotstxt": True, "root": root}, dont_filter=True)
 
     def _page_request(self, firm: FirmCrawl, url: str, depth: int, priority: int = 0,
                       home: bool = False) -> scrapy.Request:
