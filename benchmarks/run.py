@@ -233,6 +233,9 @@ def crawl_all(data: Path, manifest: dict[str, Any], work: Path, tools: list[str]
                 results[tool] = run_audit(data, routes, work, extra, variant=tool)
             else:
                 results[tool] = run_advertools(data, routes_file, work)
+            expected = manifest["firms"] * manifest["pages"]
+            if results[tool].get("pages") != expected:  # a server error is not a speed-up
+                results[tool]["incomplete"] = f"{results[tool].get('pages')} of {expected} pages"
             print(f"  {line(tool, results[tool])}", flush=True)
         if profile:
             print("profiling the audit with py-spy…", flush=True)
@@ -245,6 +248,8 @@ def crawl_all(data: Path, manifest: dict[str, Any], work: Path, tools: list[str]
 def line(tool: str, entry: dict[str, Any]) -> str:
     if entry.get("error"):
         return f"{tool:<22} {entry['error']}"
+    if entry.get("incomplete"):
+        return f"{tool:<22} INCOMPLETE: {entry['incomplete']} (see its log)"
     def fmt(value: Any, spec: str) -> str:
         return format(value, spec) if isinstance(value, (int, float)) else "-"
     return (f"{tool:<22} {fmt(entry.get('pages'), '>6')} pages  {fmt(entry.get('pages_per_s'), '>7.1f')} pages/s  "

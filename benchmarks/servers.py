@@ -22,6 +22,7 @@ from pathlib import Path
 
 NGINX_CONF = """\
 {user}worker_processes 1;
+worker_rlimit_nofile 65536;  # the file cache keeps descriptors open: 1,024 is too few
 daemon off;
 master_process on;
 pid {work}/nginx.pid;
@@ -37,7 +38,7 @@ http {{
     tcp_nopush on;
     keepalive_timeout 65;
     keepalive_requests 1000000;
-    open_file_cache max=50000 inactive=120s;
+    open_file_cache max=20000 inactive=120s;
     open_file_cache_valid 120s;
     client_body_temp_path {work}/body;
     proxy_temp_path {work}/proxy;
