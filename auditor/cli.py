@@ -143,7 +143,13 @@ def run_sharded(firms_file: str | None, overrides: dict[str, Any], resume: str |
     finally:
         store.close()
     crawl = ShardedCrawl(db, run_id, overrides, settings, processes)
-    crawl.run()
+    crawl.start_children()
+    try:
+        run_crawl(None, crawl.settings_of(0), resume=str(run_id))  # share 0, here
+    finally:
+        if _share_unfinished(db, run_id, processes):  # stopped, or failed: stop the others
+            crawl.stop_children()
+        crawl.wait_children()
     store = Store(db)
     try:
         complete = (not store.unfinished_firm_ids(run_id)
@@ -152,6 +158,20 @@ def run_sharded(firms_file: str | None, overrides: dict[str, Any], resume: str |
     finally:
         store.close()
     return run_id
+
+
+def _share_unfinished(db: str, run_id: int, processes: int) -> bool:
+    """Firms of share 0 (this process's) not final: its crawl was cut short."""
+    from auditor.resume import plan_resume
+    from auditor.shards import shard_firm_ids
+    from auditor.storage import StorageError
+
+    try:
+        plan = plan_resume(db, str(run_id))
+    except StorageError:
+        return False  # nothing left to resume: every firm is final
+    mine = shard_firm_ids(plan.firms, (0, processes))
+    return bool(mine - plan.finished)
 
 
 def run_status(db: str | Path, run_id: int) -> str:

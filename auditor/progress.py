@@ -10,6 +10,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
+from auditor.shards import RunProgress
+
 if TYPE_CHECKING:
     from spiders.audit import AuditSpider
 
@@ -26,8 +28,13 @@ class Progress:
         self.crawler = crawler
         self.loop: task.LoopingCall | None = None
         self.started = time.monotonic()
-        # AUDIT_PROGRESS=0: a child of `crawl --processes`, whose parent draws the line
-        self.tty = sys.stderr.isatty() and crawler.settings.getbool("AUDIT_PROGRESS", True)
+        # `crawl --processes`: the first process draws the whole run's line (AUDIT_PROGRESS
+        # "run", read from the database), the others none ("0")
+        mode = str(crawler.settings.get("AUDIT_PROGRESS", "1"))
+        self.tty = sys.stderr.isatty() and mode not in ("0", "False", "false")
+        self.run_progress: RunProgress | None = None
+        if mode == "run":
+            self.run_progress = RunProgress(str(crawler.settings.get("AUDIT_DB")), 0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -38,6 +45,9 @@ class Progress:
 
     def line(self) -> str:
         spider: AuditSpider = self.crawler.spider  # type: ignore[assignment]
+        if self.run_progress is not None and spider.run_id is not None:
+            self.run_progress.run_id = spider.run_id
+            return self.run_progress.line() + f"  {time.monotonic() - self.started:.0f}s"
         state = spider.state.values()
         pages = sum(f.pages for f in state)
         errors = sum(f.errors for f in state)

@@ -2,12 +2,13 @@
 
 Scrapy runs in one thread, so one crawl process uses one core however many firms it
 crawls; parsing pages and running the rules is CPU work. With `auditor crawl --processes N`
-this parent creates the run, then starts N `auditor crawl --resume RUN` children: child i
-takes the run's firms i, i+N, i+2N… (AUDIT_SHARD=i/N) and 1/N of the request budget, so a
-firm belongs to one process and its per-site politeness is exactly that of a one-process
-crawl. The children write to the same database (SQLite's WAL lets them take turns, one batch
-at a time); the parent draws the progress line, forwards Ctrl-C, and finishes the run
-(done or interrupted, with the children's statistics added up) when all have exited.
+this process creates the run, starts N-1 `auditor crawl --resume RUN` children and crawls
+the first share itself (no idle parent holding memory): process i takes the run's firms
+i, i+N, i+2N… (AUDIT_SHARD=i/N) and 1/N of the request budget, so a firm belongs to one
+process and its per-site politeness is exactly that of a one-process crawl. All write to the
+same database (SQLite's WAL lets them take turns, one batch at a time); the first process
+draws the progress line of the whole run, stops the others if it is stopped, and finishes
+the run (done or interrupted, with every process's statistics added up).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -52,20 +52,27 @@ def shard_firm_ids(firms: Sequence[FirmRow], shard: tuple[int, int]) -> set[str]
     return {row.firm_id for k, row in enumerate(firms) if in_shard(k, shard)}
 
 
-def child_settings(overrides: dict[str, Any], settings: Any, index: int,
-                   processes: int, stats_file: Path) -> list[str]:
-    """`-s NAME=VALUE` options for child `index`: the parent's overrides, the shard, and
-    its part of the request budget and of the firm window."""
-    values: dict[str, Any] = {k: v for k, v in overrides.items() if k != "AUDIT_DB"}
+def shard_overrides(overrides: dict[str, Any], settings: Any, index: int, processes: int,
+                    stats_file: Path) -> dict[str, Any]:
+    """The settings of process `index`: the run's overrides, the shard, and its part of the
+    request budget and of the firm window."""
+    values: dict[str, Any] = dict(overrides)
     for name in SPLIT_SETTINGS:
         total = settings.getint(name, 0)
         if total > 0:
             values[name] = max(1, math.ceil(total / processes))
     values[SHARD_SETTING] = f"{index}/{processes}"
     values[STATS_SETTING] = str(stats_file)
-    values["AUDIT_PROGRESS"] = "0"  # the parent draws one line for all
+    values["AUDIT_PROGRESS"] = "run" if index == 0 else "0"  # one line, for the whole run
+    return values
+
+
+def as_options(values: dict[str, Any]) -> list[str]:
+    """`-s NAME=VALUE` options for a child `auditor crawl` (lists comma-separated)."""
     options: list[str] = []
     for name, value in values.items():
+        if name == "AUDIT_DB":
+            continue  # given as --db
         text = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
         options += ["-s", f"{name}={text}"]
     return options
@@ -102,38 +109,37 @@ class ShardedCrawl:
         self.work = Path(tempfile.mkdtemp(prefix="auditor-shards-"))
         self.children: list[subprocess.Popen[bytes]] = []
 
+    def settings_of(self, index: int) -> dict[str, Any]:
+        return shard_overrides(self.overrides, self.settings, index, self.processes,
+                               self.stats_file(index))
+
     def command(self, index: int) -> list[str]:
         return [sys.executable, "-m", "auditor", "crawl", "--resume", str(self.run_id),
-                "--db", self.db,
-                *child_settings(self.overrides, self.settings, index, self.processes,
-                                self.stats_file(index))]
+                "--db", self.db, *as_options(self.settings_of(index))]
 
     def stats_file(self, index: int) -> Path:
         return self.work / f"stats-{index}.json"
 
-    def run(self) -> bool:
-        """Start the children, wait for all; True when every one finished its firms."""
-        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    def start_children(self) -> None:
+        """Processes 1..N-1; this one crawls share 0 (`settings_of(0)`)."""
+        self.children = [subprocess.Popen(self.command(i))  # noqa: S603
+                         for i in range(1, self.processes)]
 
-        def forward(signum: int, _frame: object) -> None:
-            for child in self.children:
-                if child.poll() is None:
-                    child.send_signal(signum)
+    def stop_children(self) -> None:
+        """This process was stopped: stop the others the same clean way (SIGTERM)."""
+        for child in self.children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
 
-        for sig in previous:
-            signal.signal(sig, forward)
-        try:
-            self.children = [subprocess.Popen(self.command(i)) for i in range(self.processes)]  # noqa: S603
-            progress = RunProgress(self.db, self.run_id) if sys.stderr.isatty() else None
-            while any(child.poll() is None for child in self.children):
-                if progress is not None:
-                    progress.draw()
-                time.sleep(0.5)
-            if progress is not None:
-                progress.clear()
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+    def wait_children(self) -> bool:
+        """Wait for every child (Ctrl-C meanwhile stops them too); True when all finished."""
+        while True:
+            try:
+                for child in self.children:
+                    child.wait()
+                break
+            except KeyboardInterrupt:
+                self.stop_children()
         return all(child.returncode == 0 for child in self.children)
 
     def stats(self) -> dict[str, Any]:
@@ -147,37 +153,29 @@ class ShardedCrawl:
 
 
 class RunProgress:
-    """One progress line for all children, read from the database they write."""
+    """The progress of the whole run, read from the database all its processes write."""
 
     def __init__(self, db: str, run_id: int):
         self.db, self.run_id = db, run_id
-        self.started = time.monotonic()
-        self.last = 0.0
+        self.text = ""
 
-    def draw(self) -> None:
-        if time.monotonic() - self.last < 1.0:
-            return
-        self.last = time.monotonic()
+    def line(self) -> str:
+        """`firms done/total  pages N` (the last known figures if the database is busy)."""
         from auditor.storage import FINAL_STATUSES, StorageError, connect
 
         try:
             con = connect(self.db, readonly=True)
         except StorageError:
-            return
+            return self.text
         try:
             firms = con.execute("SELECT status FROM firms WHERE run_id = ?",
                                 (self.run_id,)).fetchall()
             pages = con.execute("SELECT count(*) FROM pages WHERE run_id = ?",
                                 (self.run_id,)).fetchone()[0]
-        except Exception:  # noqa: BLE001 - a reader never stops the crawl; the next draw retries
-            return
+        except Exception:  # noqa: BLE001 - a reader never stops the crawl; the next line retries
+            return self.text
         finally:
             con.close()
         done = sum(1 for (status,) in firms if status in FINAL_STATUSES)
-        sys.stderr.write(f"\rfirms {done}/{len(firms)}  pages {pages}  "
-                         f"{time.monotonic() - self.started:.0f}s\x1b[K")
-        sys.stderr.flush()
-
-    def clear(self) -> None:
-        sys.stderr.write("\r\x1b[K")
-        sys.stderr.flush()
+        self.text = f"run: firms {done}/{len(firms)}  pages {pages}"
+        return self.text
