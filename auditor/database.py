@@ -111,14 +111,16 @@ class Database:
         """Run an `INSERT OR IGNORE` once per row; say for each row whether it was inserted."""
         raise NotImplementedError
 
+    con: Any  # the driver's connection: both drivers commit, roll back and close alike
+
     def commit(self) -> None:
-        raise NotImplementedError
+        self.con.commit()
 
     def rollback(self) -> None:
-        raise NotImplementedError
+        self.con.rollback()
 
     def close(self) -> None:
-        raise NotImplementedError
+        self.con.close()
 
     def table_exists(self, name: str) -> bool:
         raise NotImplementedError
@@ -182,15 +184,6 @@ class SQLiteDatabase(Database):
     def insert_each(self, sql: str, rows: Sequence[Sequence[object]]) -> list[bool]:
         execute = self.con.execute
         return [execute(sql, row).rowcount > 0 for row in rows]
-
-    def commit(self) -> None:
-        self.con.commit()
-
-    def rollback(self) -> None:
-        self.con.rollback()
-
-    def close(self) -> None:
-        self.con.close()
 
     def table_exists(self, name: str) -> bool:
         return self.con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
@@ -278,15 +271,6 @@ class PostgresDatabase(Database):
                 if not cur.nextset():
                     break
         return inserted
-
-    def commit(self) -> None:
-        self.con.commit()
-
-    def rollback(self) -> None:
-        self.con.rollback()
-
-    def close(self) -> None:
-        self.con.close()
 
     def table_exists(self, name: str) -> bool:
         return bool(self.columns(name))

@@ -12,7 +12,6 @@ kept outside the project), the script says so and exits 0.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import statistics
 import sys
@@ -22,24 +21,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from auditor.domains import registered_domain
+from rules_pages import DEFAULT_CORPUS, corpus_pages
+
 from auditor.page import parse_page
 from rules import RULES, run_rules
-from rules.base import Firm
-
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
-
-
-def load(corpus: Path) -> list[tuple[Firm, str, str]]:
-    items = []
-    with (corpus / "sites.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            folder = corpus / row["folder"]
-            firm = Firm(row["firm_id"], registered_domain(row["domain"]), row.get("name") or "")
-            for file in sorted(folder.rglob("*.htm*")):
-                url = f"https://{row['domain']}/{file.relative_to(folder).as_posix()}"
-                items.append((firm, url, file.read_text(encoding="utf-8", errors="replace")))
-    return items
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.corpus / "sites.csv").is_file():
         print(f"rules_bench: no corpus at {args.corpus} (it lives outside the project): skipped")
         return 0
-    items = load(args.corpus)
+    items = corpus_pages(args.corpus)
     parse_ms, rules_ms = [], []
     per_rule: dict[str, float] = {}
     for _ in range(args.rounds):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from auditor.localsites import SiteServer
 from tests.conftest import REPO, connect_args, guarded_env, run_auditor
 
 FIRMS = """firm_id,domain,name,stage
@@ -21,13 +23,7 @@ DN,refused-firm.com,Refused Firm,
 
 @pytest.fixture(scope="module")
 def crawled(fixture_sites, tmp_path_factory) -> tuple[Path, str, str]:
-    work = tmp_path_factory.mktemp("crawl")
-    (work / "firms.csv").write_text(FIRMS, encoding="utf-8")
-    db = work / "audit.sqlite"
-    result = run_auditor(
-        "crawl", str(work / "firms.csv"), "--db", str(db), *connect_args(fixture_sites),
-        "--connect-to", "refused-firm.com=http://127.0.0.1:9", "--no-autothrottle", "--delay", "0",
-    )
+    db, result = crawl_firms(fixture_sites, tmp_path_factory.mktemp("crawl"), "audit.sqlite")
     assert result.returncode == 0, result.stderr
     return db, result.stdout, result.stderr
 
@@ -35,6 +31,19 @@ def crawled(fixture_sites, tmp_path_factory) -> tuple[Path, str, str]:
 def rows(db: Path, sql: str, *params: object) -> list[tuple]:
     with sqlite3.connect(db) as con:
         return con.execute(sql, params).fetchall()
+
+
+def crawl_firms(sites: SiteServer, work: Path, db_name: str,
+                *extra: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The module's firms crawled into work/db_name with extra options: (db, result)."""
+    (work / "firms.csv").write_text(FIRMS, encoding="utf-8")
+    db = work / db_name
+    result = run_auditor(
+        "crawl", str(work / "firms.csv"), "--db", str(db), *connect_args(sites),
+        "--connect-to", "refused-firm.com=http://127.0.0.1:9", "--no-autothrottle", "--delay", "0",
+        *extra,
+    )
+    return db, result
 
 
 def test_crawl_follows_own_site_subdomains_and_sitemap(crawled) -> None:
@@ -161,13 +170,7 @@ def test_bad_connect_to_is_one_line_error(tmp_path) -> None:
 def test_firm_window_of_one_crawls_firms_one_after_another(crawled, fixture_sites,
                                                             tmp_path) -> None:
     """AUDIT_FIRM_WINDOW bounds the firms in flight without changing what is found."""
-    (tmp_path / "firms.csv").write_text(FIRMS, encoding="utf-8")
-    db = tmp_path / "w.sqlite"
-    result = run_auditor(
-        "crawl", str(tmp_path / "firms.csv"), "--db", str(db), *connect_args(fixture_sites),
-        "--connect-to", "refused-firm.com=http://127.0.0.1:9", "--no-autothrottle", "--delay", "0",
-        "-s", "AUDIT_FIRM_WINDOW=1",
-    )
+    db, result = crawl_firms(fixture_sites, tmp_path, "w.sqlite", "-s", "AUDIT_FIRM_WINDOW=1")
     assert result.returncode == 0, result.stderr
     full_db = crawled[0]
     for sql in ("SELECT firm_id, status, pages FROM firms ORDER BY firm_id",
@@ -183,13 +186,7 @@ def test_firm_window_of_one_crawls_firms_one_after_another(crawled, fixture_site
 def test_two_processes_store_the_same_run_as_one(crawled, fixture_sites, tmp_path) -> None:
     """--processes 2: each child crawls whole firms into the same database; the parent
     finishes the run with the children's statistics added up."""
-    (tmp_path / "firms.csv").write_text(FIRMS, encoding="utf-8")
-    db = tmp_path / "p.sqlite"
-    result = run_auditor(
-        "crawl", str(tmp_path / "firms.csv"), "--db", str(db), *connect_args(fixture_sites),
-        "--connect-to", "refused-firm.com=http://127.0.0.1:9", "--no-autothrottle", "--delay", "0",
-        "--processes", "2",
-    )
+    db, result = crawl_firms(fixture_sites, tmp_path, "p.sqlite", "--processes", "2")
     assert result.returncode == 0, result.stderr
     (run_id, status, settings, stats_json) = rows(
         db, "SELECT id, status, settings_json, stats_json FROM runs")[0]
