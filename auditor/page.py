@@ -143,10 +143,15 @@ def absolute_url(base: str, href: str) -> str | None:
     if found is not _MISSING:
         return found  # type: ignore[return-value]
     result = _resolve(base, href)
-    if len(_JOINED) >= MAX_JOINED:
-        evict_oldest(_JOINED)
-    _JOINED[key] = result
+    remember(_JOINED, key, result, MAX_JOINED)
     return result
+
+
+def remember(memo: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    """memo[key] = value, the memo kept under `limit` entries (the older half forgotten)."""
+    if len(memo) >= limit:
+        evict_oldest(memo)
+    memo[key] = value
 
 
 def evict_oldest(memo: dict[Any, Any]) -> None:

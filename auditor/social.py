@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
-from auditor.page import evict_oldest
+from auditor.page import remember
 from auditor.text import fold
 
 _SEGMENT = r"[^/?#&\s]+"  # one path segment, any script: LinkedIn and Facebook slugs are Unicode
@@ -187,9 +187,7 @@ def parse_profile(url: str) -> Profile | None:
     if found is not _MISSING:
         return found  # type: ignore[return-value]
     result = _parse_profile(url)
-    if len(_PROFILES) >= MAX_PROFILE_MEMO:
-        evict_oldest(_PROFILES)
-    _PROFILES[url] = result
+    remember(_PROFILES, url, result, MAX_PROFILE_MEMO)
     return result
 
 

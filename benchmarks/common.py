@@ -27,6 +27,12 @@ HANDLER = "auditor.connect_to.ConnectToDownloadHandler"
 EXTRA_ENV = "AUDITOR_BENCH_COMMON"  # JSON of settings added for all three (run.py --common)
 
 
+def write_result(path: Path, result: object) -> None:
+    """A benchmark's figures as indented JSON, its folder made if need be."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+
+
 def common_settings(routes: list[str]) -> dict[str, object]:
     """Scrapy settings given to every crawler, whatever its own defaults."""
     extra = json.loads(os.environ.get(EXTRA_ENV) or "{}")

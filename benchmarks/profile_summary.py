@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import re
 from pathlib import Path
+
+from common import write_result
 
 PARTS = (  # (part, substring of a frame), first match wins
     ("rules", "run_rules ("),
@@ -89,8 +90,7 @@ def main() -> None:
         for name, pct in summary[key].items():  # type: ignore[union-attr]
             print(f"  {pct:5.1f}  {name}")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+        write_result(args.json, summary)
 
 
 if __name__ == "__main__":

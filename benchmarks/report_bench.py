@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import pstats
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -24,6 +24,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from common import write_result
 
 from auditor.firms import parse_firms
 from auditor.items import Evidence, PageItem
@@ -96,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         build_db(db, args.firms, args.pages, args.evidence_per_page)
         print(f"built {db.name} in {time.perf_counter() - started:.1f} s")
     out = args.work / "out"
+    shutil.rmtree(out, ignore_errors=True)  # no firm page of an earlier, larger run counted
     started = time.perf_counter()
     from reports.html import write_reports  # imports (pandas, matplotlib, jinja2) are timed too
 
@@ -124,8 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        write_result(args.json, result)
     return 0
 
 

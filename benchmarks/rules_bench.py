@@ -12,7 +12,6 @@ kept outside the project), the script says so and exits 0.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from common import write_result
 from rules_pages import DEFAULT_CORPUS, corpus_pages
 
 from auditor.page import parse_page
@@ -73,8 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, ms in result["costliest_rules_ms_per_page"].items():  # type: ignore[union-attr]
         print(f"  {ms:6.3f} ms  {name}")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        write_result(args.json, result)
     return 0
 
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import pstats
 import sys
 import time
 from pathlib import Path
 
+from common import write_result
 from rules_pages import DEFAULT_CORPUS, corpus_pages, synth_pages
 
 from auditor.page import parse_page
@@ -86,8 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        write_result(args.json, result)
     return 0
 
 

@@ -41,6 +41,7 @@ from common import (
     common_settings,
     crawl_env,
     routes_for,
+    write_result,
 )
 from servers import start_server
 from synth import generate
@@ -340,8 +341,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{args.scale_firms} firms {large.get('peak_rss_mb')} MB "
                   f"(×{scale['peak_rss_growth']}); {args.scale_firms} firms: {line(tool, large)}")
     out = args.out or BENCH / "results" / f"crawl-{args.firms}x{args.pages}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    write_result(out, report)
     try:
         shown = out.resolve().relative_to(REPO)
     except ValueError:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from auditor.domains import domain_label, host_of, registered_domain
 from auditor.items import Evidence
-from auditor.page import Page, evict_oldest
+from auditor.page import Page, remember
 from auditor.table2 import tools
 
 # Findings recorded beyond Table 2 (shown in reports, never scored): code → (EN, FR) names.
@@ -94,9 +94,7 @@ class Firm:
         if owned is None:
             host = host_of(url)
             owned = bool(host) and self.owns_domain(host)
-            if len(_OWNED) >= MAX_OWNED_MEMO:
-                evict_oldest(_OWNED)
-            _OWNED[key] = owned
+            remember(_OWNED, key, owned, MAX_OWNED_MEMO)
         return owned
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from auditor.page import DOCUMENT_EXTENSIONS, Link, Page, evict_oldest
+from auditor.page import DOCUMENT_EXTENSIONS, Link, Page, remember
 from auditor.text import fold
 
 _CACHE_KEY = "document_kinds"
@@ -104,9 +104,7 @@ def classify(link: Link) -> Document:
     known = _KINDS.get(key)
     if known is None:
         found = _classify(link)
-        if len(_KINDS) >= MAX_KINDS_MEMO:
-            evict_oldest(_KINDS)
-        _KINDS[key] = (found.kind, found.name, found.matched)
+        remember(_KINDS, key, (found.kind, found.name, found.matched), MAX_KINDS_MEMO)
         return found
     return Document(link, *known)
 
@@ -194,9 +192,7 @@ def found_in(pattern: re.Pattern[str], text: str) -> bool:
     if found is None:
         found = pattern.search(text) is not None
         if len(text) <= MAX_SEARCHED_CHARS:
-            if len(_SEARCHED) >= MAX_SEARCHED:
-                evict_oldest(_SEARCHED)
-            _SEARCHED[key] = found
+            remember(_SEARCHED, key, found, MAX_SEARCHED)
     return found
 
 

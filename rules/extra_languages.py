@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 from auditor.items import Evidence
-from auditor.page import Page, evict_oldest
+from auditor.page import Page, remember
 from auditor.text import clean_snippet, collapse_spaces, fold
 from rules.base import Firm, RuleInfo
 
@@ -92,9 +92,7 @@ def link_language(text: str, url: str) -> str | None:
     if code != _MISSING:
         return code
     code = _link_language(text, url)
-    if len(_LINKS) >= MAX_LINK_MEMO:
-        evict_oldest(_LINKS)
-    _LINKS[key] = code
+    remember(_LINKS, key, code, MAX_LINK_MEMO)
     return code
 
 

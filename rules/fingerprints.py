@@ -20,7 +20,7 @@ from importlib import resources
 
 import ahocorasick
 
-from auditor.page import Page, evict_oldest
+from auditor.page import Page, remember
 
 CHANNELS = ("script_src", "inline", "iframe", "dom", "meta", "cookie", "header")
 PAGE_CHANNELS = ("script_src", "inline", "iframe", "dom", "meta")
@@ -93,9 +93,8 @@ class Fingerprints:
         found = memo.get(key)
         if found is None:
             found = tuple(self._scan(channel, text))
-            if len(memo) >= (MEMO_SHORT_ENTRIES if memo is self.memo else MEMO_LONG_ENTRIES):
-                evict_oldest(memo)
-            memo[key] = found
+            remember(memo, key, found,
+                     MEMO_SHORT_ENTRIES if memo is self.memo else MEMO_LONG_ENTRIES)
         return found
 
     def _scan(self, channel: str, text: str) -> list[Match]:

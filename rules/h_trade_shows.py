@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from auditor.items import Evidence
-from auditor.page import Page, evict_oldest
+from auditor.page import Page, remember
 from auditor.text import fold, snippet
 from rules.base import Firm, RuleInfo
 from rules.keywords import Hit, declare, find
@@ -228,9 +228,7 @@ def firm_tokens(firm: Firm) -> tuple[str, ...]:
     tokens = _FIRM_TOKENS.get(key)
     if tokens is None:
         tokens = _firm_tokens(firm)
-        if len(_FIRM_TOKENS) >= MAX_FIRM_MEMO:
-            evict_oldest(_FIRM_TOKENS)
-        _FIRM_TOKENS[key] = tokens
+        remember(_FIRM_TOKENS, key, tokens, MAX_FIRM_MEMO)
     return tokens
 
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from auditor.page import Page, evict_oldest, fold_text
+from auditor.page import Page, fold_text, remember
 
 _CACHE_KEY = "keyword_hits"
 
@@ -123,9 +123,7 @@ def contains(text: str, keywords: KeywordSet) -> str | None:
         return found[1]
     result = _contains(text, keywords)
     if len(text) <= 2000:  # long texts are rare and seldom repeat: not worth the memory
-        if len(_CONTAINS) >= MAX_CONTAINS_MEMO:
-            evict_oldest(_CONTAINS)
-        _CONTAINS[memo_key] = (keywords, result)
+        remember(_CONTAINS, memo_key, (keywords, result), MAX_CONTAINS_MEMO)
     return result
 
 
