@@ -148,6 +148,8 @@ class StoragePipeline:
         for item in self.spider.unreported:
             self._take(item)
         self.spider.unreported.clear()
+        for page in self.spider.judge_pending():  # pages of firms cut short (an interrupt)
+            self._take(page)
         self.flush()
 
     def spider_closed(self, spider: object, reason: str) -> None:

@@ -39,6 +39,13 @@ AUDIT_FIRM_WINDOW = 0
 # Scrapy runs up to CONCURRENT_ITEMS tasks for each callback's output; a page gives one item
 # and a few requests to a synchronous pipeline, so more than one is pure scheduling cost.
 CONCURRENT_ITEMS = 1
+# Pages whose rules run together (rules.judge_pages: rule by rule over the batch, which keeps
+# each rule's code and memos in the processor's caches); 1 = page by page.
+AUDIT_RULES_BATCH = 32
+# The garbage collector during a crawl (auditor/collector.py): young objects collected every
+# AUDIT_GC_YOUNG allocations, full collections on a clock; AUDIT_GC_YOUNG = 0 = Python's own.
+AUDIT_GC_YOUNG = 20_000
+AUDIT_GC_FULL_EVERY = 30  # seconds
 CONNECT_TO: list[str] = []  # HOST=http://127.0.0.1:PORT routes, for offline crawls
 
 # Scale-out (README "Scaling out"): with AUDIT_REDIS_URL set, `scrapy crawl audit` is a worker
@@ -66,6 +73,7 @@ ITEM_PIPELINES = {
     "auditor.pipelines.StoragePipeline": 300,
 }
 EXTENSIONS = {
+    "auditor.collector.PacedCollector": 100,
     "auditor.progress.Progress": 500,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }

@@ -18,6 +18,8 @@ from common import write_result
 
 PARTS = (  # (part, substring of a frame), first match wins
     ("rules", "run_rules ("),
+    ("rules", "judge_pages ("),  # the crawl runs the rules in batches
+    ("rules", "evidence_of ("),  # rule a run early for the profile collector
     ("parse (selectolax → Page)", "parse_page ("),
     ("decode (page_text)", "page_text ("),
     ("follow links (seen-set)", "_follow ("),

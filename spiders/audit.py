@@ -44,18 +44,19 @@ from auditor.encoding import page_text, sniff_binary
 from auditor.failures import ROBOTS_FORBID, FetchFailure, RateLimited, describe_failure
 from auditor.firms import FirmRow, load_firms
 from auditor.items import FirmOutcome, PageItem
-from auditor.page import is_asset, is_document, parse_page
+from auditor.page import Page, is_asset, is_document, parse_page
 from auditor.profile_visits import ProfileVisits
 from auditor.profiles import ProfileCollector, ProfileRecord
 from auditor.ssrf import REFUSED, SsrfBlocked
 from auditor.traps import canonical_url, is_trap
-from rules import a_social, run_rules
+from rules import RULES, a_social, evidence_of, judge_pages
 from rules.base import Firm
 
 _SITEMAP_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.IGNORECASE)
 _ROBOTS_SITEMAP = re.compile(r"^\s*sitemap:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 MAX_SITEMAPS_PER_FIRM = 5
 HTML_TYPES = ("text/html", "application/xhtml")
+SOCIAL_RULE = next(rule for rule in RULES if rule.info.rule_id == a_social.INFO.rule_id)
 
 
 @dataclass(slots=True)
@@ -125,6 +126,9 @@ class AuditSpider(scrapy.Spider):
         self.maxsize = 0
         self.known_urls: set[str] = set()  # pages stored by the interrupted run (resume)
         self.unreported: list[object] = []  # items for the pipeline from signal handlers
+        # pages parsed and held back until their rules run, in batches (judge_pending)
+        self.unjudged: list[tuple[PageItem, Page, Firm]] = []
+        self.judge_batch = 32  # from_crawler reads AUDIT_RULES_BATCH
         self.owners = {row.site.registered: row.firm_id for row in firm_rows}
         self.profiles_enabled = False  # from_crawler reads AUDIT_PROFILES
         self.active_days = 180
@@ -166,6 +170,7 @@ class AuditSpider(scrapy.Spider):
         spider.depth_cap = crawler.settings.getint("AUDIT_DEPTH_CAP", 5)
         spider.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         spider.firm_window = firm_window(crawler.settings)
+        spider.judge_batch = max(1, crawler.settings.getint("AUDIT_RULES_BATCH", 32))
         spider.active_days = crawler.settings.getint("AUDIT_PROFILE_ACTIVE_DAYS", 180)
         spider.set_profiles(crawler.settings.getbool("AUDIT_PROFILES", True))
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
@@ -189,12 +194,14 @@ class AuditSpider(scrapy.Spider):
                               meta={"firm_id": firm.row.firm_id, **meta},
                               dont_filter=dont_filter)
 
-    def _release(self, firm: FirmCrawl) -> Iterator[FirmOutcome]:
-        """One request of the firm ended; the last one yields the firm's outcome."""
+    def _release(self, firm: FirmCrawl) -> Iterator[FirmOutcome | PageItem]:
+        """One request of the firm ended; the last one yields the firm's outcome, after
+        every page held back for the rules (an outcome follows its firm's pages)."""
         firm.inflight -= 1
         if firm.inflight <= 0 and firm.outcome is None:
             firm.outcome = self._outcome(firm)
             self._settle(firm)
+            yield from self.judge_pending()
             yield firm.outcome
             if firm.profiles is not None:  # stored as pending until the profile phase
                 yield from firm.profiles.records()
@@ -325,30 +332,51 @@ class AuditSpider(scrapy.Spider):
                 self._stat("auditor/binary_as_html")
             else:
                 links = self._read_page(firm, response, item)
-        yield item
+        if self.unjudged and self.unjudged[-1][0] is item:
+            if len(self.unjudged) >= self.judge_batch:
+                yield from self.judge_pending()
+        else:
+            yield item  # nothing for the rules to read
         yield from self._follow(firm, links, depth + 1)
         yield from self._release(firm)
 
     def _read_page(self, firm: FirmCrawl, response: TextResponse, item: PageItem) -> list[str]:
-        """Parse the page, run the rules into the item; return its links."""
+        """Parse the page and queue it for the rules (`judge_pending`); return its links."""
         try:
             text, fallback = page_text(response)
             if fallback:
                 self._stat("auditor/encoding_fallback")
             page = parse_page(response.url, text)
             item.lang, item.title = page.lang, page.title
-            if response.url not in self.known_urls:  # stored already: its evidence too
-                item.evidence = run_rules(page, firm.judge)
             if firm.profiles is not None:  # from this parse and rule a's evidence
-                found = item.evidence if response.url not in self.known_urls else list(
-                    a_social.detect(page, firm.judge))
-                firm.profiles.observe(page, found,
+                firm.profiles.observe(page, evidence_of(SOCIAL_RULE, page, firm.judge),
                                       bool(page.feeds) and firm.judge.owns_url(response.url))
+            if response.url not in self.known_urls:  # stored already: its evidence too
+                self.unjudged.append((item, page, firm.judge))
             return [link.url for link in page.links]
         except Exception:  # one page that breaks a rule must not stop the firm or the run
             self.logger.exception("%s: reading %s failed", firm.row.firm_id, response.url)
             self._stat("auditor/page_errors")
             return []
+
+    def judge_pending(self) -> list[PageItem]:
+        """The pages held back, their rules run as one batch (`rules.judge_pages`: cheaper
+        than page by page), as items in the order they were fetched.
+
+        Called when AUDIT_RULES_BATCH pages wait, before a firm's outcome and when the
+        crawl closes (the pipelines ask), so a page is held a few dozen pages at most."""
+        if not self.unjudged:
+            return []
+        batch, self.unjudged = self.unjudged, []
+        verdicts = judge_pages([(page, judge) for _, page, judge in batch])
+        for (item, _, _), verdict in zip(batch, verdicts, strict=True):
+            if isinstance(verdict, Exception):  # stored without evidence, as it always was
+                self.logger.error("%s: reading %s failed", item.firm_id, item.url,
+                                  exc_info=verdict)
+                self._stat("auditor/page_errors")
+            else:
+                item.evidence = verdict
+        return [item for item, _, _ in batch]
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         firm = self.state[response.meta["firm_id"]]

@@ -183,6 +183,20 @@ def test_firm_window_of_one_crawls_firms_one_after_another(crawled, fixture_site
     assert default["auditor/firms_active_max"] == 3  # every valid firm at once: 3 < 32
 
 
+def test_rules_batch_of_one_stores_the_same_evidence(crawled, fixture_sites, tmp_path) -> None:
+    """AUDIT_RULES_BATCH only changes when the rules run, never what they find, and every
+    page held back for the rules is stored (the default batch is larger than a firm here)."""
+    db, result = crawl_firms(fixture_sites, tmp_path, "b.sqlite", "-s", "AUDIT_RULES_BATCH=1")
+    assert result.returncode == 0, result.stderr
+    full_db = crawled[0]
+    for sql in ("SELECT firm_id, status, pages FROM firms ORDER BY firm_id",
+                "SELECT url, lang, title FROM pages ORDER BY url",
+                "SELECT firm_id, letter, rule_id, value, url, location, snippet, confidence "
+                "FROM evidence ORDER BY url, id"):
+        assert rows(db, sql) == rows(full_db, sql)
+    assert rows(db, "SELECT count(*) FROM evidence")[0][0] > 0
+
+
 def test_two_processes_store_the_same_run_as_one(crawled, fixture_sites, tmp_path) -> None:
     """--processes 2: each child crawls whole firms into the same database; the parent
     finishes the run with the children's statistics added up."""
