@@ -10,6 +10,11 @@ Firms enter the crawl through a window (AUDIT_FIRM_WINDOW firms at a time): a fi
 outside Scrapy's scheduler until another one ends, so memory does not grow with the length
 of the firms file, and each firm finishes (and is committed) sooner.
 
+Parsed pages wait for the rules in batches (AUDIT_RULES_BATCH pages, `judge_pending`): the
+rules run rule by rule over the batch (`rules.judge_pages`), which finds the same evidence as
+page by page for less CPU. A batch is judged when full, before any firm's outcome and when
+the crawl closes, so an item always reaches the pipelines with its evidence.
+
 Each firm's requests are counted while in flight; when the last one ends the firm's
 outcome (done, partial or failed, with a plain reason) is handed to the storage pipeline
 at once, so an interrupted run knows which firms are finished.
