@@ -100,17 +100,31 @@ class Page:
     feeds: list[str] = field(default_factory=list)  # RSS/Atom feeds the page announces
     cache: dict[str, object] = field(default_factory=dict)  # work shared among rules
 
+    # Several rules ask for these; each list is made once per page (pages are read-only).
+
     @property
     def mailto(self) -> list[Link]:
-        return [link for link in self.links if link.url.startswith("mailto:")]
+        found = self.cache.get("links:mailto")
+        if found is None:
+            found = self.cache["links:mailto"] = [
+                link for link in self.links if link.url.startswith("mailto:")]
+        return found  # type: ignore[return-value]
 
     @property
     def tel(self) -> list[Link]:
-        return [link for link in self.links if link.url.startswith("tel:")]
+        found = self.cache.get("links:tel")
+        if found is None:
+            found = self.cache["links:tel"] = [
+                link for link in self.links if link.url.startswith("tel:")]
+        return found  # type: ignore[return-value]
 
     @property
     def documents(self) -> list[Link]:
-        return [link for link in self.links if is_document(link.url)]
+        found = self.cache.get("links:documents")
+        if found is None:
+            found = self.cache["links:documents"] = [
+                link for link in self.links if is_document(link.url)]
+        return found  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=4096)  # a site's links repeat on every page
