@@ -1,8 +1,13 @@
-"""Find calendar dates in folded French or English text (2025-03-14, March 14, 2025, 14 mars 2025)."""
+"""Find calendar dates in folded French or English text (2025-03-14, March 14, 2025, 14 mars 2025).
+
+The date pattern is searched only around the "19" and "20" of the text (every date has its
+year), with the very matches a search of the whole text gives.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 MONTHS = {
@@ -23,10 +28,51 @@ DATE_PATTERN = re.compile(
 )
 
 
+# Every date holds its year ("19…" or "20…") and is at most this long: 12 characters
+# besides the month's name ("14er septembre. 2025", "september. 14th, 2025").
+_REACH = max(len(month) for month in MONTHS) + 16
+_CENTURIES = ("19", "20")
+
+
+def _spans(folded: str) -> list[tuple[int, int]]:
+    """The stretches of text that hold every date: `_REACH` characters around each "19" and
+    "20", merged when they touch.
+
+    The pattern tries a long alternation at every character, so it runs only there. A date
+    lies within `_REACH` of its year, and so does everything the pattern reads to match it
+    (the characters on either side, for `\\b`), so a search of each stretch finds the dates
+    the search of the whole text finds. Cutting a stretch short cannot make a date up
+    either: a match that reaches the cut holds a "19" or "20" whose stretch goes past it.
+    """
+    starts: list[int] = []
+    for century in _CENTURIES:
+        at = folded.find(century)
+        while at >= 0:
+            starts.append(at)
+            at = folded.find(century, at + 1)
+    starts.sort()
+    size = len(folded)
+    spans: list[tuple[int, int]] = []
+    for at in starts:
+        low, high = max(0, at - _REACH), min(size, at + _REACH + 1)
+        if spans and low <= spans[-1][1]:
+            if high > spans[-1][1]:
+                spans[-1] = (spans[-1][0], high)
+        else:
+            spans.append((low, high))
+    return spans
+
+
+def _matches(folded: str) -> Iterator[re.Match[str]]:
+    """`DATE_PATTERN.finditer(folded)`, searching only where a year could be (`_spans`)."""
+    for low, high in _spans(folded):
+        yield from DATE_PATTERN.finditer(folded, low, high)
+
+
 def find_dates(folded: str) -> list[date]:
     """Valid dates written in folded text, in order of appearance."""
     found: list[date] = []
-    for hit in DATE_PATTERN.finditer(folded):
+    for hit in _matches(folded):
         groups = hit.groupdict()
         try:
             if groups["y1"]:

@@ -21,6 +21,8 @@ _OBFUSCATED = re.compile(
     re.IGNORECASE,
 )
 _DOT = re.compile(r"\s*[\[\(\{]\s*(?:dot|point|\.)\s*[\]\)\}]\s*", re.IGNORECASE)
+_AT_WORD = re.compile(r"(?:at|arobase|@)\Z", re.IGNORECASE)  # as in _OBFUSCATED
+_CLOUDFLARE_PATH = "/cdn-cgi/l/email-protection#"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +50,23 @@ def decode_cfemail(hexstring: str) -> str | None:
     return text if _EMAIL.fullmatch(text) else None
 
 
-def _jsonld_emails(node: object) -> Iterator[str]:
+def _jsonld_emails(node: object, found: list[str]) -> list[str]:
+    """Every `email` string in a JSON-LD tree, depth first in document order, into `found`.
+
+    A plain recursive function that steps only into dicts and lists: a schema.org graph has
+    hundreds of scalars, and a generator per scalar (which yields nothing) cost the most.
+    """
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "email" and isinstance(value, str):
-                yield value.removeprefix("mailto:")
-            else:
-                yield from _jsonld_emails(value)
+                found.append(value.removeprefix("mailto:"))
+            elif isinstance(value, (dict, list)):
+                _jsonld_emails(value, found)
     elif isinstance(node, list):
         for item in node:
-            yield from _jsonld_emails(item)
+            if isinstance(item, (dict, list)):
+                _jsonld_emails(item, found)
+    return found
 
 
 def text_addresses(text: str) -> Iterator[re.Match[str]]:
@@ -78,6 +87,36 @@ def text_addresses(text: str) -> Iterator[re.Match[str]]:
         at = text.find("@", pos)
 
 
+def _closes_an_at(text: str) -> bool:
+    """Whether a `]`, `)` or `}` follows "at", "arobase" or "@", maybe with spaces between.
+
+    Every _OBFUSCATED match holds one (`at|arobase|@`, `\\s*`, then a closer; `\\s` is what
+    `str.isspace` calls a space), so a page without one has no obfuscated address. Closers
+    are few and found by memchr, while the folded-text tests scan the whole text. An ASCII
+    character other than t, T, e, E and @ cannot end those words: no pattern call for it.
+    """
+    for closer in "])}":
+        at = text.find(closer)
+        while at >= 0:
+            end = at
+            while end and text[end - 1].isspace():
+                end -= 1
+            last = text[end - 1] if end else ""
+            if (not last.isascii() or last in "tTeE@") and _AT_WORD.search(
+                    text, max(0, end - 7), end):
+                return True
+            at = text.find(closer, at + 1)
+    return False
+
+
+def _obfuscated(page: Page) -> bool:
+    """Whether to look for `info [at] firm [dot] ca` spellings at all."""
+    if not _closes_an_at(page.text):
+        return False  # a necessary condition of _OBFUSCATED: the plain test below is moot
+    folded = page.folded
+    return "at]" in folded or "at)" in folded or "at}" in folded or "arobase" in folded
+
+
 def find_emails(page: Page) -> Iterator[FoundEmail]:
     """Every address on the page, possibly repeated from several sources."""
     for link in page.mailto:
@@ -86,7 +125,7 @@ def find_emails(page: Page) -> Iterator[FoundEmail]:
             if _EMAIL.fullmatch(part.strip()):
                 yield FoundEmail(part.strip().lower(), link.region, "mailto")
     for link in page.links:
-        if "/cdn-cgi/l/email-protection#" in link.raw_href:
+        if _CLOUDFLARE_PATH in link.raw_href:
             decoded = decode_cfemail(link.raw_href.rsplit("#", 1)[1])
             if decoded:
                 yield FoundEmail(decoded.lower(), link.region, "cloudflare")
@@ -96,12 +135,10 @@ def find_emails(page: Page) -> Iterator[FoundEmail]:
             yield FoundEmail(decoded.lower(), "body", "cloudflare")
     for hit in text_addresses(page.text):
         yield FoundEmail(hit.group(0).lower(), "body", "text", hit.start(), hit.end())
-    folded = page.folded
-    obfuscated = "at]" in folded or "at)" in folded or "at}" in folded or "arobase" in folded
-    for hit in _OBFUSCATED.finditer(page.text) if obfuscated else ():
+    for hit in _OBFUSCATED.finditer(page.text) if _obfuscated(page) else ():
         domain = _DOT.sub(".", hit.group(2))
         yield FoundEmail(f"{hit.group(1)}@{domain}".lower(), "body", "obfuscated", hit.start(), hit.end())
     for node in page.jsonld:
-        for address in _jsonld_emails(node):
+        for address in _jsonld_emails(node, []):
             if _EMAIL.fullmatch(address):
                 yield FoundEmail(address.lower(), "jsonld", "jsonld")

@@ -271,7 +271,24 @@ def squash(name: str) -> str:
 
 
 def resembles(handle: str, names: tuple[str, ...]) -> bool:
-    """True when a profile handle looks like one of the firm's names (or the reverse)."""
+    """True when a profile handle looks like one of the firm's names (or the reverse).
+
+    Memoised by handle and names (bounded): a site's footer links the same accounts on every
+    page.
+    """
+    key = (handle, names)
+    found = _RESEMBLES.get(key)
+    if found is None:
+        found = _resembles(handle, names)
+        remember(_RESEMBLES, key, found, MAX_RESEMBLES_MEMO)
+    return found
+
+
+MAX_RESEMBLES_MEMO = 4096
+_RESEMBLES: dict[tuple[str, tuple[str, ...]], bool] = {}
+
+
+def _resembles(handle: str, names: tuple[str, ...]) -> bool:
     core = squash(handle)
     for suffix in _GENERIC_SUFFIXES:
         if core.endswith(suffix) and len(core) > len(suffix) + 2:

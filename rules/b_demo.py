@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from auditor.items import Evidence
 from auditor.page import Page
 from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
+from rules.documents import link_urls
 from rules.keywords import Hit, declare, find
 
 INFO = RuleInfo(letter="b", slug="demonstrations", version=1)
@@ -104,8 +106,13 @@ NEGATIVE = re.compile(  # a refusal, not "no credit card required" / "pas de car
     r"|\b(?:ne|n')\s?\w+ (?:pas|plus)\b"
 )
 OWN_WORDS = re.compile(r"\b(?:we|our|us|nous|notre|nos)\b")
-SCHEDULER = re.compile(r"calendly\.com/|meetings\.hubspot\.com/|outlook\.office365\.com/book|"
-                       r"bookings\.office\.com|zcal\.co/|savvycal\.com/|//cal\.com/")
+SCHEDULER_HOSTS = ("calendly.com/", "meetings.hubspot.com/", "outlook.office365.com/book",
+                   "bookings.office.com", "zcal.co/", "savvycal.com/", "//cal.com/")
+SCHEDULER = re.compile("|".join(re.escape(host) for host in SCHEDULER_HOSTS))
+# Every SCHEDULER host holds one of these: three plain `in` tests of the page's link URLs
+# tell most pages apart faster than the pattern, which tries its hosts at every character.
+_SCHEDULER_ANCHORS = ("cal.co", "hubspot.com/", "office")
+REFUSAL_REACH = 160  # characters either side of a hit where a refusal is looked for
 LEGAL_PATH = re.compile(
     r"(?:^|[/_-])(?:privacy|confidentialite|legal|mentions|terms|conditions|cgv|cgu|"
     r"cookies?|disclaimer|imprint|impressum)(?:[/_.-]|$)"
@@ -124,18 +131,31 @@ def _evidence(page: Page, value: str, hit: Hit, confidence: float) -> Evidence:
 
 
 def _refused(page: Page, hit: Hit) -> bool:
-    """The sentence says no: "free demo versions… but we don't offer that"."""
+    """The sentence says no: "free demo versions… but we don't offer that".
+
+    The sentence is clipped to REFUSAL_REACH characters either side of the hit, so its
+    marks are looked for within that reach only: a mark farther away (or none) gives the
+    same clipped bounds, and the search no longer runs to the ends of a long page.
+    """
     folded = page.folded
-    start = max(folded.rfind(mark, 0, hit.start) for mark in (". ", "? ", "! "))
-    ends = [i for mark in (". ", "? ", "! ") if (i := folded.find(mark, hit.end)) >= 0]
-    end = min(ends) if ends else len(folded)
-    return bool(NEGATIVE.search(folded, max(0, start, hit.start - 160), min(end, hit.end + 160)))
+    low = max(0, hit.start - REFUSAL_REACH)
+    high = hit.end + REFUSAL_REACH
+    start = max(low, *(folded.rfind(mark, low, hit.start) for mark in (". ", "? ", "! ")))
+    end = min(high, *(i if (i := folded.find(mark, hit.end, high + 2)) >= 0 else high
+                      for mark in (". ", "? ", "! ")))
+    return bool(NEGATIVE.search(folded, start, end))
+
+
+@lru_cache(maxsize=256)
+def _own_names(name: str, label: str) -> tuple[str, ...]:
+    """The firm's first name word and domain label, when long enough to mean something."""
+    return tuple(n for n in (fold(name).split(" ")[0], fold(label)) if len(n) >= 3)
 
 
 def _own(page: Page, hit: Hit, firm: Firm) -> bool:
     """Offered by the firm: first person or its name nearby, or its own link or heading."""
     window = page.folded[max(0, hit.start - 150):hit.end + 150]
-    names = [n for n in (fold(firm.name).split(" ")[0], fold(firm.label)) if len(n) >= 3]
+    names = _own_names(firm.name, firm.label)
     if OWN_WORDS.search(window) or any(n in window for n in names):
         return True
     for link in page.links:
@@ -178,8 +198,9 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
         if SHOWS_PRODUCT.search(folded, max(0, hit.start - 120), hit.end + 120):
             found["product webinar"] = _evidence(page, "product webinar", hit, 0.8)
             break
-    links = "\n".join(link.url for link in page.links)
-    for link in page.links if SCHEDULER.search(links) else ():
+    links = link_urls(page)
+    scheduled = any(anchor in links for anchor in _SCHEDULER_ANCHORS) and SCHEDULER.search(links)
+    for link in page.links if scheduled else ():
         if SCHEDULER.search(link.url) and "demo" in fold(link.url + link.text):
             found["demo booking link"] = Evidence(
                 INFO.letter, INFO.rule_id, "demo booking link", page.url, link.region,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from auditor.items import Evidence
 from auditor.page import Page
@@ -99,6 +100,7 @@ LEGAL_PATH = re.compile(
     r"cookies?|disclaimer|imprint|impressum)(?:[/_.-]|$)"
 )
 MIN_CONTENT = 600  # characters of a case page beyond its links: less is an empty stub
+MEMO_SIZE = 4096  # headings: a site repeats its own on every page
 
 
 def _path(url: str) -> str:
@@ -158,9 +160,8 @@ def _named_customers(page: Page) -> Evidence | None:
 def _case_page(page: Page) -> Evidence | None:
     """A case-study or references page with content: a menu item or an empty stub is not enough."""
     path = "/" + _path(page.url)
-    slugs = [fold(h).strip().replace(" ", "-") for h in page.headings[:2]]
-    kind = CASE_PATH.search(path) or next(
-        (m for s in slugs if (m := CASE_PATH.search("/" + s))), None)
+    found = CASE_PATH.search(path)
+    kind = found.group() if found else next(filter(None, map(_case_slug, page.headings[:2])), None)
     if kind is None:
         return None
     content = len(page.text) - sum(len(link.text) + 1 for link in page.links)
@@ -170,7 +171,7 @@ def _case_page(page: Page) -> Evidence | None:
     hits: list[Hit] = find(page, CASE_WORDS)
     if not (hits or "customer" in folded or "client" in folded):
         return None
-    slug = kind.group().strip("/._-")
+    slug = kind.strip("/._-")
     value = ("references page" if slug.startswith("reference")
              else "testimonials page" if slug.startswith(("temoignage", "testimonial"))
              else "case studies")
@@ -180,8 +181,21 @@ def _case_page(page: Page) -> Evidence | None:
                     clean_snippet(f"{value}: {page.title}"), 0.7)
 
 
+@lru_cache(maxsize=MEMO_SIZE)
+def _case_slug(heading: str) -> str | None:
+    """What CASE_PATH finds in a heading made a slug: a pure function of the heading."""
+    found = CASE_PATH.search("/" + fold(heading).strip().replace(" ", "-"))
+    return found.group() if found else None
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _client_heading(heading: str) -> bool:
+    """A heading that introduces customers: a pure function of the heading."""
+    return CLIENT_HEADING.search(fold(heading).strip(" :")) is not None
+
+
 def _logo_wall(page: Page, firm: Firm) -> Evidence | None:
-    heading = next((h for h in page.headings if CLIENT_HEADING.search(fold(h).strip(" :"))), None)
+    heading = next(filter(_client_heading, page.headings), None)
     if heading is None:
         return None
     names = _names(firm)

@@ -16,6 +16,7 @@ Negative: `jean.tremblay@lumisonde.ca` (a person), `lumisonde@gmail.com` (webmai
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from auditor.emails import find_emails
 from auditor.items import Evidence
@@ -36,13 +37,18 @@ ROLE_LOCAL_PARTS = frozenset({
 })
 
 
+@lru_cache(maxsize=256)
+def _mailbox_names(name: str, label: str) -> tuple[str, ...]:
+    """The firm's name and domain label squashed: a pure function of both, asked per address."""
+    return tuple(n for n in (squash(name), squash(label)) if len(n) >= 3)
+
+
 def is_role_address(local: str, firm: Firm) -> bool:
     """A customer-facing role, or a mailbox named after the firm itself."""
     core = local.lower().replace("-", "").replace("_", "").replace(".", "")
     if core in ROLE_LOCAL_PARTS:
         return True
-    names = [n for n in (squash(firm.name), squash(firm.label)) if len(n) >= 3]
-    return core in names
+    return core in _mailbox_names(firm.name, firm.label)
 
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:

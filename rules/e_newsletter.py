@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from auditor.items import Evidence
@@ -61,10 +62,11 @@ SERVICES = (  # form actions and links of mailing services → their name
     ("acemlna.com", "ActiveCampaign"), ("benchmarkemail.com", "Benchmark"),
     ("mc4wp", "Mailchimp for WordPress"), ("mc-embedded", "Mailchimp"),
 )
-SERVICE_MARKERS = re.compile("|".join(re.escape(marker) for marker, _ in SERVICES))
 FORM_SIGNS = re.compile(r"newsletter|infolettre|info-lettre|subscribe|abonn|mailing|"
                         r"liste de diffusion|bulletin")
 EMAIL_FIELD = re.compile(r"e-?mail|courriel|mail")
+SENTENCE_REACH = 70  # characters either side of a keyword that its sentence may span
+MEMO_SIZE = 4096  # link URLs and form actions: a site repeats them on every page
 LEGAL_PATH = re.compile(
     r"(?:^|[/_-])(?:privacy|confidentialite|legal|mentions|terms|conditions|cgv|cgu|"
     r"cookies?|disclaimer|imprint|impressum)(?:[/_.-]|$)"
@@ -77,6 +79,7 @@ def _path(url: str) -> str:
     return parts[3].lower() if len(parts) > 3 else ""
 
 
+@lru_cache(maxsize=MEMO_SIZE)  # a pure function of a URL that repeats on every page
 def _service(url: str) -> str:
     lowered = url.lower()
     return next((name for marker, name in SERVICES if marker in lowered), "")
@@ -87,11 +90,17 @@ def _names(firm: Firm) -> tuple[str, ...]:
     return tuple(n for n in (first, fold(firm.label)) if len(n) >= 3)
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence around [start, end): what is said there is said together."""
-    first = max(text.rfind(mark, 0, start) for mark in (". ", "? ", "! ")) + 1
-    stops = [i for mark in (". ", "? ", "! ") if (i := text.find(mark, end)) >= 0]
-    return first, min(stops, default=len(text))
+def _sentence(text: str, start: int, end: int, reach: int) -> tuple[int, int]:
+    """Bounds of the sentence around [start, end), at most `reach` characters either side:
+    what is said there is said together.
+
+    Sentence marks are looked for within the reach only: a mark farther away, or none,
+    clips to the same bounds, and the search no longer runs to the ends of a long page.
+    """
+    low, high = start - reach, end + reach
+    first = max(text.rfind(mark, max(0, low - 1), start) for mark in (". ", "? ", "! ")) + 1
+    stops = [i for mark in (". ", "? ", "! ") if (i := text.find(mark, end, high + 2)) >= 0]
+    return max(first, low), min(high, len(text), *stops)
 
 
 def _signup_form(form: Form) -> str | None:
@@ -122,8 +131,7 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
             return
     folded = page.folded
     for hit in find(page, NEWSLETTER):
-        start, end = _sentence(folded, hit.start, hit.end)
-        start, end = max(start, hit.start - 70), min(end, hit.end + 70)
+        start, end = _sentence(folded, hit.start, hit.end, SENTENCE_REACH)
         window = folded[start:end]
         if not SUBSCRIBE_NEAR.search(window):
             continue
@@ -134,8 +142,7 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
         yield Evidence(INFO.letter, INFO.rule_id, "newsletter subscription", page.url, "body",
                        snippet(page.text, hit.start, hit.end), 0.9)
         return
-    links = "\n".join(link.url for link in page.links).lower()
-    for link in page.links if SERVICE_MARKERS.search(links) else ():
+    for link in page.links:  # _service is memoised: no need to test all the URLs at once first
         service = _service(link.url) if link.url else ""
         if service and not link.url.startswith("mailto:"):
             yield Evidence(INFO.letter, INFO.rule_id, f"newsletter sign-up link ({service})",

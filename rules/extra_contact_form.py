@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from collections.abc import Set as AbstractSet
+from typing import NamedTuple
 
 from auditor.items import Evidence
-from auditor.page import Form, Page
+from auditor.page import Form, Page, remember
 from auditor.text import clean_snippet
 from rules.base import Firm, RuleInfo
+from rules.documents import page_path, plain_url
 from rules.fingerprints import scan_page
 from rules.keywords import contains, declare
 
@@ -124,11 +126,35 @@ def is_excluded(form: Form) -> bool:
     return "file" in types and contains(form.text, JOB_WORDS) is not None
 
 
+class FormReading(NamedTuple):
+    """What the rules read of a form: `is_excluded`, and `form_kinds`'s kinds and labels."""
+
+    excluded: bool
+    kinds: frozenset[str]
+    from_labels: bool
+
+
+MAX_FORM_MEMO = 2048
+_READINGS: dict[Form, FormReading] = {}
+
+
+def read_form(form: Form) -> FormReading:
+    """`is_excluded(form)` and `form_kinds(form)`, memoised (bounded) by the form itself:
+    its action, fields, text and region, all that they read (a site's newsletter and
+    contact forms repeat on every page)."""
+    reading = _READINGS.get(form)
+    if reading is None:
+        kinds, from_labels = form_kinds(form)
+        reading = FormReading(is_excluded(form), frozenset(kinds), from_labels)
+        remember(_READINGS, form, reading, MAX_FORM_MEMO)
+    return reading
+
+
 def is_placeholder(action: str) -> bool:
     return bool(_PLACEHOLDER_ACTION.search(action))
 
 
-def _value(kinds: set[str], action: str) -> str:
+def _value(kinds: AbstractSet[str], action: str) -> str:
     value = ", ".join(k for k in KINDS if k in kinds)
     return f"{value} (placeholder action)" if is_placeholder(action) else value
 
@@ -138,9 +164,9 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
         return
     seen: set[str] = set()
     for form in page.forms:
-        if is_excluded(form):
+        excluded, kinds, from_labels = read_form(form)
+        if excluded:
             continue
-        kinds, from_labels = form_kinds(form)
         if "message" not in kinds or not kinds & {"email", "phone"}:
             continue
         value = _value(kinds, form.action)
@@ -155,11 +181,38 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     yield from _embedded_forms(page)
 
 
+# Every CONTACT_PAGE keyword holds one of these words: a text without any cannot say contact.
+CONTACT_WORDS = ("contact", "get in touch", "request a quote", "joindre", "soumission")
+assert all(any(word in keyword for word in CONTACT_WORDS) for keyword in CONTACT_PAGE.all)
+
+
+def _spaced(address: str) -> str:
+    return address.replace("-", " ").replace("/", " ").replace("_", " ")
+
+
+def _contact_address(page: Page) -> bool:
+    """Whether the page's path says contact, with no split for a `plain_url` (ASCII, so
+    folding it is lower-casing it) whose spaced, lower-cased text holds no CONTACT_WORDS:
+    its path is a part of it, and cannot hold them either."""
+    if plain_url(page.url):
+        spaced = _spaced(page.url).lower()
+        for word in CONTACT_WORDS:  # a loop, not any(): no generator made for each page
+            if word in spaced:
+                break
+        else:
+            return False
+    return contains(_spaced(page_path(page)), CONTACT_PAGE) is not None
+
+
+def _contact_page(page: Page) -> bool:
+    """Whether the page's address, title or first headings say contact."""
+    return _contact_address(page) or any(
+        contains(text, CONTACT_PAGE) for text in (page.title, *page.headings[:3]))
+
+
 def _embedded_forms(page: Page) -> Iterator[Evidence]:
     """A hosted form (HubSpot, Typeform…) on a page whose address or title says contact."""
-    path = urlsplit(page.url).path.replace("-", " ").replace("/", " ").replace("_", " ")
-    if not (contains(path, CONTACT_PAGE) or contains(page.title, CONTACT_PAGE)
-            or any(contains(h, CONTACT_PAGE) for h in page.headings[:3])):
+    if not _contact_page(page):
         return
     for found in scan_page(page):
         tech = found.technology

@@ -23,12 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from urllib.parse import urlsplit
 
 from auditor.items import Evidence
 from auditor.page import Page
 from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
+from rules.documents import page_path, plain_url
 from rules.keywords import Hit, contains, declare, find
 
 INFO = RuleInfo(letter="distributors", slug="abroad", version=1)
@@ -217,6 +217,8 @@ PAGE_PATH = re.compile(
     r"représentant|ou-acheter|où-acheter|sales-network)",
     re.IGNORECASE,
 )
+PAGE_PATH_WORDS = ("distribut", "dealer", "reseller", "representative", "where-to-buy",
+                   "revendeur", "representant", "ou-acheter", "sales-network")
 # "distributor of X", "distributeur de X": the firm itself distributes someone else's goods.
 _OF_AFTER = re.compile(r"\s+(?:of|for the|de|des|du|d')\b")
 SINGULAR = frozenset({"distributor", "distributeur", "reseller", "revendeur", "dealer",
@@ -253,8 +255,27 @@ def home_country(firm: Firm) -> str | None:
     return code if len(suffix) == 2 and code in countries()[1] else None
 
 
+def distributor_address(page: Page) -> bool:
+    """`PAGE_PATH.search(urlsplit(page.url).path)`, with no split (nor regex) for a
+    `plain_url` whose lower-cased text holds none of PAGE_PATH_WORDS: its path is a part of
+    it, and on ASCII text the case-insensitive pattern matches only where one of its ASCII
+    words stands, lower-cased (its accented words cannot match there)."""
+    if plain_url(page.url) and not _holds_any(page.url.lower(), PAGE_PATH_WORDS):
+        return False
+    return PAGE_PATH.search(page_path(page)) is not None
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:  # a loop, not any(): no generator made for each page
+        if word in text:
+            break
+    else:
+        return False
+    return True
+
+
 def is_distributor_page(page: Page) -> str | None:
-    if PAGE_PATH.search(urlsplit(page.url).path):
+    if distributor_address(page):
         return "address"
     for text in [page.title, *page.headings[:4]]:
         keyword = contains(text, PAGE_HEADINGS)
@@ -293,12 +314,12 @@ def _codes(hits: list[Hit], home: str | None) -> list[str]:
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     if not firm.owns_url(page.url):
         return
+    named = find(page, COUNTRIES)  # first: without a country there is no evidence
+    if not named:
+        return
     keywords = [h for h in find(page, INTERMEDIARIES) if _useful(h, page.folded)]
     on_page = is_distributor_page(page)
     if not keywords and not on_page:
-        return
-    named = find(page, COUNTRIES)
-    if not named:
         return
     home = home_country(firm)
     spans = [_sentence(page.folded, k) for k in keywords]

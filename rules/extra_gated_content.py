@@ -26,7 +26,7 @@ from auditor.items import Evidence
 from auditor.page import Form, Page
 from auditor.text import clean_snippet, snippet
 from rules.base import Firm, RuleInfo
-from rules.extra_contact_form import form_kinds, is_excluded
+from rules.extra_contact_form import read_form
 from rules.extra_marketing_automation import automation_vendors
 from rules.fingerprints import Found, scan_page
 from rules.keywords import Hit, contains, declare, find
@@ -75,6 +75,9 @@ GATE_PHRASE = re.compile(
     r"[^.!?]{0,40}? (?:to|and|pour|afin de|et) (?:download|access|telecharger|acceder)\b"
 )
 PHRASE_WINDOW = 120
+# Every match of GATE_PHRASE holds one of these ("formulaire" holds "form"): a window
+# without any of them holds no match, and a few substring searches rule it out cheaply.
+GATE_WORDS = ("form", "register", "sign up", "enter your", "inscrivez", "entrez votre")
 LEAD_REGIONS = frozenset({"body", "header"})
 
 
@@ -94,9 +97,11 @@ def _value(keyword: str, page: Page) -> str:
 
 def _is_lead_form(form: Form, page_offer: str | None) -> str | None:
     """The offered content when the form collects contact details for it."""
-    if form.region not in LEAD_REGIONS or is_excluded(form):
+    if form.region not in LEAD_REGIONS:
         return None
-    kinds, _ = form_kinds(form)
+    excluded, kinds, _ = read_form(form)
+    if excluded:
+        return None
     if "email" not in kinds or not kinds & {"name", "company"}:
         return None
     form_offer = contains(form.text, OFFER)
@@ -122,10 +127,13 @@ def _is_vendor_form(found: Found) -> bool:
 def _phrase(page: Page, hits: list[Hit]) -> tuple[int, int] | None:
     text = page.folded
     for hit in hits:
-        start = max(0, hit.start - PHRASE_WINDOW)
-        match = GATE_PHRASE.search(text, start, hit.end + 1)
-        if match:
-            return match.start(), match.end()
+        start, end = max(0, hit.start - PHRASE_WINDOW), hit.end + 1
+        for word in GATE_WORDS:  # a loop, not any(): no generator made for each hit
+            if text.find(word, start, end) >= 0:
+                match = GATE_PHRASE.search(text, start, end)
+                if match:
+                    return match.start(), match.end()
+                break
     return None
 
 

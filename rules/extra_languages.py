@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 from auditor.items import Evidence
-from auditor.page import Page, remember
+from auditor.page import Link, Page, remember
 from auditor.text import clean_snippet, collapse_spaces, fold
 from rules.base import Firm, RuleInfo
 
@@ -96,8 +96,12 @@ def link_language(text: str, url: str) -> str | None:
     return code
 
 
+def _label(text: str) -> str:
+    return collapse_spaces(fold(text)).strip(" |/[]()·-")
+
+
 def _link_language(text: str, url: str) -> str | None:
-    label = collapse_spaces(fold(text)).strip(" |/[]()·-")
+    label = _label(text)
     code = LANGUAGE_NAMES.get(label)
     if code:
         return code
@@ -108,9 +112,51 @@ def _link_language(text: str, url: str) -> str | None:
     return None
 
 
+def may_offer_language(text: str) -> bool:
+    """Whether a link's text may make it a language switch: what `_link_language` asks of
+    the text before it reads the address, so a link whose text fails gives no language.
+    """
+    if len(text) > MAX_LABEL:
+        return False
+    label = _label(text)
+    if label in LANGUAGE_NAMES:
+        return True
+    return len(label) in (2, 3) and label.isalpha() and label[:2] in CODES
+
+
+MAX_TEXT_MEMO = 8192
+_MAY_OFFER: dict[str, bool] = {}
+
+
+def _may_offer(text: str) -> bool:
+    """`may_offer_language`, memoised (bounded): a site's menus repeat on every page, and
+    almost none of their texts names a language."""
+    found = _MAY_OFFER.get(text)
+    if found is None:
+        found = may_offer_language(text)
+        remember(_MAY_OFFER, text, found, MAX_TEXT_MEMO)
+    return found
+
+
 def _evidence(code: str, page: Page, location: str, why: str) -> Evidence:
     return Evidence(INFO.letter, INFO.rule_id, code, page.url, location,
                     clean_snippet(f"language {code}: {why}"), 1.0 if location != "body" else 0.9)
+
+
+MAX_SWITCH_MEMO = 4096
+_SWITCH_QUOTES: dict[tuple[str, str, str], str] = {}
+
+
+def _switch_evidence(code: str, page: Page, link: Link) -> Evidence:
+    """`_evidence` for a language link, its quote memoised (bounded) by what it is made of:
+    a site's language switch repeats on every page."""
+    key = (code, link.text, link.url)
+    snippet = _SWITCH_QUOTES.get(key)
+    if snippet is None:
+        snippet = clean_snippet(f"language {code}: language link « {link.text} » → {link.url}")
+        remember(_SWITCH_QUOTES, key, snippet, MAX_SWITCH_MEMO)
+    return Evidence(INFO.letter, INFO.rule_id, code, page.url, link.region, snippet,
+                    1.0 if link.region != "body" else 0.9)
 
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
@@ -125,11 +171,12 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     if alternate.isalpha() and len(alternate) == 2 and alternate not in seen:
         seen.add(alternate)
         yield _evidence(alternate, page, "meta", f"og:locale:alternate {alternate}")
+    known = _MAY_OFFER
     for link in page.links:
-        if not link.url or len(link.text) > MAX_LABEL:
-            continue
+        may = known.get(link.text)  # the memo read inline: most links are known and fail
+        if not (_may_offer(link.text) if may is None else may) or not link.url:
+            continue  # link_language would say None
         code = link_language(link.text, link.url)
         if code and code not in seen and firm.owns_url(link.url):
             seen.add(code)
-            why = f"language link « {link.text} » → {link.url}"
-            yield _evidence(code, page, link.region, why)
+            yield _switch_evidence(code, page, link)

@@ -20,9 +20,8 @@ from collections.abc import Iterator
 
 from auditor.items import Evidence
 from auditor.page import Page
-from auditor.text import clean_snippet
 from rules.base import Firm, RuleInfo
-from rules.fingerprints import best_per_technology, scan_page
+from rules.fingerprints import best_on_page, quote
 
 INFO = RuleInfo(letter="live-chat", slug="widget", version=1)
 CATEGORY = "chat"
@@ -30,7 +29,7 @@ CATEGORY = "chat"
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     seen: set[str] = set()
-    for found in best_per_technology(scan_page(page)):
+    for found in best_on_page(page):
         tech = found.technology
         if tech.category != CATEGORY or tech.name in seen:
             continue
@@ -45,6 +44,6 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
             value=f"{tech.name} {found.match.tracking_id}".strip(),
             url=page.url,
             location=found.location,
-            snippet=clean_snippet(f"{tech.name} by {where}: {found.match.matched}"),
+            snippet=quote(f"{tech.name} by {where}: {found.match.matched}"),
             confidence=0.8 if channel == "dom" else 1.0,
         )

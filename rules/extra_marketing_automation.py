@@ -24,9 +24,8 @@ from functools import cache
 
 from auditor.items import Evidence
 from auditor.page import Page
-from auditor.text import clean_snippet
 from rules.base import Firm, RuleInfo
-from rules.fingerprints import Technology, best_per_technology, fingerprints, scan_page
+from rules.fingerprints import Technology, best_on_page, fingerprints, quote
 
 INFO = RuleInfo(letter="marketing-automation", slug="tags", version=1)
 CATEGORIES = frozenset({"marketing-automation", "crm", "abm"})
@@ -47,7 +46,7 @@ def is_automation(tech: Technology) -> bool:
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     seen: set[str] = set()
-    for found in best_per_technology(scan_page(page)):
+    for found in best_on_page(page):
         tech = found.technology
         if tech.name in seen or not is_automation(tech):
             continue
@@ -63,6 +62,6 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
             value=f"{tech.name} {found.match.tracking_id}".strip(),
             url=page.url,
             location=found.location,
-            snippet=clean_snippet(f"{tech.name} ({tech.category}) by {where}: {detail}"),
+            snippet=quote(f"{tech.name} ({tech.category}) by {where}: {detail}"),
             confidence=1.0 if channel != "dom" or found.location == "form" else 0.8,
         )

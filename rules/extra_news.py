@@ -18,13 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from urllib.parse import urlsplit
 
 from auditor.dates import find_dates
 from auditor.items import Evidence
 from auditor.page import Page
 from auditor.text import clean_snippet
 from rules.base import Firm, RuleInfo
+from rules.documents import page_path, plain_url
 from rules.keywords import contains, declare
 
 INFO = RuleInfo(letter="news", slug="press-releases", version=1)
@@ -34,6 +34,11 @@ NEWS_PATH = re.compile(
     r"communiques-de-presse|nouvelles|actualites|actualités|actualite|actualité|actus?|"
     r"salle-de-presse|in-the-news|announcements|nieuws)(?:[/._-]|$)",
     re.IGNORECASE,
+)
+# What NEWS_PATH's ASCII words start with, lower-cased, after the slash that precedes them
+# (one search for them all: they share the slash, which the regex engine skips ahead to).
+NEWS_PATH_WORDS = re.compile(
+    "/(?:news|press|communique|nouvelles|actu|salle-de-presse|in-the-news|announcements|nieuws)"
 )
 NEWS_TYPES = frozenset({"NewsArticle", "PressRelease", "ReportageNewsArticle"})
 HEADINGS = declare(
@@ -47,19 +52,33 @@ HEADINGS = declare(
 MIN_DATES_BY_HEADING = 2  # a "News" heading alone needs several dated items
 
 
-def _news_dates(node: object) -> Iterator[str]:
+def _news_dates(node: object) -> list[str]:
+    """The publication dates of the news nodes in a JSON-LD value, depth first."""
+    found: list[str] = []
+    _collect_news_dates(node, found)
+    return found
+
+
+def _collect_news_dates(node: object, found: list[str]) -> None:
+    """Walk the dicts and lists only: a string or a number holds no node, so the walk does
+    not call itself for each of them (most of a JSON-LD block)."""
     if isinstance(node, dict):
         types = node.get("@type")
-        types = types if isinstance(types, list) else [types]
-        if any(t in NEWS_TYPES for t in types):
+        if isinstance(types, str):  # the usual case, without a list and a generator
+            news = types in NEWS_TYPES
+        else:
+            news = any(t in NEWS_TYPES for t in (types if isinstance(types, list) else [types]))
+        if news:
             published = node.get("datePublished") or node.get("dateCreated")
             if isinstance(published, str):
-                yield published
+                found.append(published)
         for value in node.values():
-            yield from _news_dates(value)
+            if isinstance(value, (dict, list)):
+                _collect_news_dates(value, found)
     elif isinstance(node, list):
         for item in node:
-            yield from _news_dates(item)
+            if isinstance(item, (dict, list)):
+                _collect_news_dates(item, found)
 
 
 def _iso(text: str) -> date | None:
@@ -69,11 +88,30 @@ def _iso(text: str) -> date | None:
         return None
 
 
+def news_address(page: Page) -> bool:
+    """`NEWS_PATH.search(urlsplit(page.url).path)`, with no split (nor regex) for a
+    `plain_url` whose lower-cased text holds none of NEWS_PATH_WORDS: its path is a part of
+    it, and on ASCII text the case-insensitive pattern matches only where one of its ASCII
+    words stands, lower-cased (its accented words cannot match there)."""
+    if plain_url(page.url) and NEWS_PATH_WORDS.search(page.url.lower()) is None:
+        return False
+    return NEWS_PATH.search(page_path(page)) is not None
+
+
 def latest(dates: list[date], today: date | None = None) -> date:
     """The latest date that is not in the future (announced events are), else the latest."""
     today = today or date.today()
     past = [d for d in dates if d <= today]
     return max(past or dates)
+
+
+def _heading(page: Page) -> str | None:
+    """The first HEADINGS keyword in the page's title or first four headings."""
+    for text in (page.title, *page.headings[:4]):
+        keyword = contains(text, HEADINGS)
+        if keyword:
+            return keyword
+    return None
 
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
@@ -85,10 +123,8 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
         yield Evidence(INFO.letter, INFO.rule_id, when, page.url, "jsonld",
                        clean_snippet(f"news article dated {when}: {page.title}"), 1.0)
         return
-    by_path = NEWS_PATH.search(urlsplit(page.url).path) is not None
-    heading = next(
-        (k for h in [page.title, *page.headings[:4]] if (k := contains(h, HEADINGS))), None
-    )
+    by_path = news_address(page)
+    heading = _heading(page)
     if not by_path and heading is None:
         return
     dates = find_dates(page.folded)

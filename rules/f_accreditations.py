@@ -26,11 +26,11 @@ import re
 from collections.abc import Iterator
 
 from auditor.items import Evidence
-from auditor.page import Page
+from auditor.page import Link, Page, is_document, remember
 from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
-from rules.documents import link_urls
-from rules.keywords import declare, find
+from rules.documents import TextMemo, link_url_set
+from rules.keywords import Hit, declare, find
 
 INFO = RuleInfo(letter="f", slug="accreditations", version=1)
 
@@ -138,7 +138,191 @@ def _name(match: re.Match[str], text: str) -> tuple[str, bool]:
 
 def _evidence(page: Page, value: str, start: int, end: int, confidence: float) -> Evidence:
     return Evidence(INFO.letter, INFO.rule_id, value, page.url, "body",
-                    snippet(page.text, start, end), confidence)
+                    quote(page.text, start, end), confidence)
+
+
+SNIPPET_WIDTH = 160  # snippet's own default
+MAX_QUOTE_MEMO = 4096
+_QUOTES: dict[tuple[str, int, bool, bool], str] = {}
+
+
+def quote(text: str, start: int, end: int) -> str:
+    """`snippet(text, start, end)`, memoised (bounded) by all it reads: the stretch it
+    quotes, the padding, and whether the text goes on before and after it (a site's top
+    bar and footer name its certifications on every page)."""
+    span = end - start
+    if span >= SNIPPET_WIDTH:
+        return snippet(text, start, end, SNIPPET_WIDTH)
+    pad = (SNIPPET_WIDTH - span) // 2
+    left, right = max(0, start - pad), min(len(text), end + pad)
+    key = (text[left:right], pad, left > 0, right < len(text))
+    found = _QUOTES.get(key)
+    if found is None:
+        found = snippet(text, start, end, SNIPPET_WIDTH)
+        remember(_QUOTES, key, found, MAX_QUOTE_MEMO)
+    return found
+
+
+HEDGE_BEFORE, HEDGE_AFTER = 70, 50
+MAX_HEDGE_MEMO = 4096
+_HEDGES: dict[tuple[bool, str], bool] = {}
+
+
+def hedged(folded: str, start: int, end: int) -> bool:
+    """Whether a hedge stands near [start, end): HEDGE searched from HEDGE_BEFORE characters
+    before to HEDGE_AFTER after. Memoised (bounded) by all the search reads: that stretch,
+    and the character before it (for `\\b`) or the start of the text."""
+    low, high = max(0, start - HEDGE_BEFORE), end + HEDGE_AFTER
+    key = (low > 0, folded[low - 1 if low else 0 : high])
+    found = _HEDGES.get(key)
+    if found is None:
+        found = HEDGE.search(folded, low, high) is not None
+        remember(_HEDGES, key, found, MAX_HEDGE_MEMO)
+    return found
+
+
+# ACRONYMS without its opening `\b`: that `\b` keeps the regex engine from skipping ahead to
+# the letters a token starts with, so it tries the whole alternation at every character.
+ACRONYM_TOKENS = re.compile(ACRONYMS.pattern.removeprefix(r"\b"))
+_WORD_CHAR = re.compile(r"\w")
+
+
+def acronyms(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """`ACRONYMS.finditer(text, start, end)`, three times cheaper.
+
+    Every token is made of word characters, so ACRONYMS's opening `\\b` only says that the
+    character before the token (in the whole text, as the regex reads it) is no word
+    character. Searching for the tokens and checking that character here finds the same
+    matches: where the check fails the plain search fails too, and steps one character on.
+    """
+    while True:
+        match = ACRONYM_TOKENS.search(text, start, end)
+        if match is None:
+            return
+        at = match.start()
+        if at and _WORD_CHAR.match(text, at - 1):
+            start = at + 1
+            continue
+        yield match
+        start = match.end()
+
+
+# Every match of ACRONYMS holds one of these as it is written (cUL and cULus hold UL). A
+# search for them alone skips ahead to the capitals they start with.
+ACRONYM_CORES = re.compile(r"CE|UL|CSA|FCC|FDA|REACH|RoHS|TÜV|UKCA")
+
+
+def near_acronyms(text: str, claims: list[Hit]) -> bool:
+    """Whether an acronym may stand within NEAR_PRODUCT characters of a claim.
+
+    A claim's acronyms are read within NEAR_PRODUCT characters of it (or less, cut at its
+    sentence): when none of these spans, merged where they meet, holds an ACRONYM_CORES
+    literal, no claim has an acronym, and the claims add no evidence.
+    """
+    low = high = -1
+    for claim in claims:
+        start, end = max(0, claim.start - NEAR_PRODUCT), claim.end + NEAR_PRODUCT
+        if start <= high:  # meets the span so far (a longer claim may start before it)
+            low, high = min(low, start), max(high, end)
+            continue
+        if high >= 0 and ACRONYM_CORES.search(text, low, high):
+            return True
+        low, high = start, end
+    return high >= 0 and ACRONYM_CORES.search(text, low, high) is not None
+
+
+# Literals that every match of these patterns holds: a span without them cannot match.
+TRADEMARK_WORDS = ("trademark", "marque")
+SUPPLIER_WORDS = ("supplier", "vendor", "subcontractor", "fournisseur", "sous-traitant")
+
+
+def _holds_any(text: str, words: tuple[str, ...], start: int = 0, end: int | None = None) -> bool:
+    """Whether one of the words lies within text[start:end] (all of text by default).
+
+    A few substring searches of a sentence: far cheaper than the regex's search of it, which
+    tries its whole alternation at every character.
+    """
+    if end is None:
+        end = len(text)
+    for word in words:  # a loop, not any(): no generator made for each sentence
+        if text.find(word, start, end) >= 0:
+            break
+    else:
+        return False
+    return True
+
+
+MAX_IMAGE_MEMO = 8192
+_IMAGE_LINES: dict[tuple[str, str], str | None] = {}  # (src, alt) → its logo line, or None
+_UNKNOWN = ""  # no line is empty (it holds a match): a memoised None is told from a miss
+
+
+def _image_line(src: str, alt: str) -> str | None:
+    """The line of a certification logo in an image's file name and alt text, or None."""
+    item = f"{src.rsplit('/', 1)[-1]} {alt}".lower()
+    sign = IMAGE_SIGNS.search(item) if _holds_any(item, IMAGE_WORDS) else None
+    return item[item.rfind("\n", 0, sign.start()) + 1:].split("\n", 1)[0] if sign else None
+
+
+def logo_line(page: Page) -> str | None:
+    """The line of the page's first certification logo: what a search of all the images'
+    lines, joined by newlines and lower-cased, finds first.
+
+    Image by image, the same: no match of IMAGE_SIGNS holds a newline, its only lookbehind
+    sees a newline as it sees the start of a text, and lower-casing does not read across a
+    newline; the first image that holds a match holds the first match of the joined text.
+    Each image is read once across pages (memoised, bounded): a site's images repeat on
+    every page.
+    """
+    memo = _IMAGE_LINES
+    for image in page.images:
+        line = memo.get(image, _UNKNOWN)
+        if line == _UNKNOWN:
+            line = _image_line(*image)
+            remember(memo, image, line, MAX_IMAGE_MEMO)
+        if line is not None:
+            return line
+    return None
+
+
+def _offers_documents(url: str) -> bool:
+    """Whether a link URL holds one of the extensions that make the rule read documents."""
+    return _holds_any(url.lower(), (".pdf", ".doc", ".odt"))
+
+
+_DOCUMENT_LINKS = TextMemo(is_document)  # the URLs of `page.documents`
+_OFFERING_LINKS = TextMemo(_offers_documents)
+MAX_DOCUMENT_MEMO = 8192
+_CERTIFICATES: dict[tuple[str, str], bool] = {}
+
+
+def _is_certificate(url: str, text: str) -> bool:
+    """A certificate document, from its file name and link text (memoised, bounded)."""
+    key = (url, text)
+    found = _CERTIFICATES.get(key)
+    if found is None:
+        found = DOCUMENT_SIGNS.search(f"{url.rsplit('/', 1)[-1]} {text}".lower()) is not None
+        remember(_CERTIFICATES, key, found, MAX_DOCUMENT_MEMO)
+    return found
+
+
+def certificate_link(page: Page) -> Link | None:
+    """The first of `page.documents` that is a certificate, when some link URL holds
+    `.pdf`, `.doc` or `.odt` (as the lower-cased text of all link URLs does: lower-casing
+    does not read across the newlines that join them).
+
+    The page's document links are told by a set operation on its link URLs, each URL
+    tested once across pages; the second condition is asked only of a page that has a
+    certificate.
+    """
+    urls = link_url_set(page)
+    documents = _DOCUMENT_LINKS.among(urls)
+    if not documents:
+        return None
+    for link in [link for link in page.links if link.url in documents]:
+        if _is_certificate(link.url, link.text):
+            return link if _OFFERING_LINKS.among(urls) else None
+    return None
 
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
@@ -147,6 +331,7 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     claims, standards = find(page, CLAIMS), find(page, STANDARDS)
     folded, text = page.folded, page.text
     found: dict[str, Evidence] = {}
+    heads: list[str] = []  # the folded title and headings, made when first needed
 
     def sentence(start: int, end: int) -> tuple[int, int]:
         stop = folded.find(". ", end)
@@ -157,17 +342,21 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
         low, high = max(start - span, first), min(end + span, last)
         return any(c.end >= low and c.start <= high for c in claims)
 
-    def hedged(start: int, end: int) -> bool:
-        return bool(HEDGE.search(folded, max(0, start - 70), end + 50))
+    def in_headings(value: str) -> bool:
+        if not heads:
+            heads.append(fold(" ".join([page.title, *page.headings])))
+        return fold(value) in heads[0]
 
     for hit in standards:
         match = STANDARD.match(folded, hit.start)
         if not match:
             continue
         value, management = _name(match, text)
-        if value in found or hedged(hit.start, match.end()):
+        if value in found or hedged(folded, hit.start, match.end()):
             continue
-        if SUPPLIERS.search(folded, *sentence(hit.start, match.end())):
+        first, last = sentence(hit.start, match.end())
+        if _holds_any(folded, SUPPLIER_WORDS, first, last) and SUPPLIERS.search(
+                folded, first, last):
             continue  # "we buy from ISO 9001 certified suppliers"
         span = NEAR_MANAGEMENT if management else NEAR_PRODUCT
         if match.lastgroup == "mark" or claimed(hit.start, match.end(), span):
@@ -175,32 +364,27 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
         elif match.lastgroup == "iec" and LASER_CLASS.search(folded, max(0, hit.start - 60),
                                                              match.end() + 60):
             found[value] = _evidence(page, f"{value} laser class", hit.start, match.end(), 0.8)
-        elif management and (hit.start < TOP_OF_PAGE or fold(value) in fold(
-                " ".join([page.title, *page.headings]))):
+        elif management and (hit.start < TOP_OF_PAGE or in_headings(value)):
             found[value] = _evidence(page, value, hit.start, match.end(), 0.7)
-    for claim in claims:
+    for claim in claims if near_acronyms(text, claims) else ():
         first, last = sentence(claim.start, claim.end)
-        if TRADEMARK.search(folded, first, last):
+        if _holds_any(folded, TRADEMARK_WORDS, first, last) and TRADEMARK.search(
+                folded, first, last):
             continue  # "Windows CE is a registered trademark"
         start, end = max(0, claim.start - NEAR_PRODUCT, first), min(claim.end + NEAR_PRODUCT, last)
-        for acronym in ACRONYMS.finditer(text, start, end):
+        for acronym in acronyms(text, start, end):
             value = {"CE": "CE marking", "TÜV": "TÜV"}.get(acronym.group(), acronym.group())
-            if value not in found and not hedged(acronym.start(), acronym.end()):
+            if value not in found and not hedged(folded, acronym.start(), acronym.end()):
                 found[value] = _evidence(page, value, min(claim.start, acronym.start()),
                                          max(claim.end, acronym.end()), 0.8)
-    images = "\n".join(f"{src.rsplit('/', 1)[-1]} {alt}" for src, alt in page.images).lower()
-    sign = IMAGE_SIGNS.search(images) if any(w in images for w in IMAGE_WORDS) else None
-    if sign:
-        line = images[images.rfind("\n", 0, sign.start()) + 1:].split("\n", 1)[0]
+    line = logo_line(page)
+    if line is not None:
         found.setdefault("certification logo", Evidence(
             INFO.letter, INFO.rule_id, "certification logo", page.url, "body",
             clean_snippet(f"image {line}"), 0.7))
-    urls = link_urls(page).lower()
-    if any(ext in urls for ext in (".pdf", ".doc", ".odt")):
-        for link in page.documents:
-            if DOCUMENT_SIGNS.search(f"{link.url.rsplit('/', 1)[-1]} {link.text}".lower()):
-                found.setdefault("certificate document", Evidence(
-                    INFO.letter, INFO.rule_id, "certificate document", page.url, link.region,
-                    clean_snippet(f"{link.text or 'document'} → {link.url}"), 0.8))
-                break
+    link = certificate_link(page)
+    if link is not None:
+        found.setdefault("certificate document", Evidence(
+            INFO.letter, INFO.rule_id, "certificate document", page.url, link.region,
+            clean_snippet(f"{link.text or 'document'} → {link.url}"), 0.8))
     yield from found.values()

@@ -21,6 +21,8 @@ from importlib import resources
 import ahocorasick
 
 from auditor.page import Page, remember
+from auditor.text import clean_snippet
+from rules.documents import TextMemo, link_url_set
 
 CHANNELS = ("script_src", "inline", "iframe", "dom", "meta", "cookie", "header")
 PAGE_CHANNELS = ("script_src", "inline", "iframe", "dom", "meta")
@@ -30,6 +32,7 @@ CATEGORIES = (
 )
 MAX_SOURCE_CHARS = 300  # the scanned value kept with a match, for the evidence
 _CACHE_KEY = "fingerprints"
+_BEST_KEY = "fingerprints:best"
 MAX_SUBSETS = 512  # compiled alternations of candidate patterns kept
 MIN_LITERAL = 3  # a shorter required literal filters nothing: such a pattern always runs
 MEMO_SHORT_CHARS = 2048  # values up to this long (URLs, names, meta) memoised by the thousand
@@ -277,7 +280,8 @@ def fingerprints() -> Fingerprints:
 
 
 def _page_sources(page: Page) -> list[tuple[str, str, str]]:
-    """(channel, value, location) for every value of the page that a channel reads."""
+    """(channel, value, location) for every value of the page that a channel reads: the
+    plain definition of what `scan_page` scans, in its order."""
     sources = [("script_src", src, "script") for src in page.script_srcs]
     sources += [("inline", body, "script") for body in page.inline_scripts]
     sources += [("iframe", src, "body") for src in page.iframes]
@@ -294,23 +298,55 @@ def _page_sources(page: Page) -> list[tuple[str, str, str]]:
     return sources
 
 
+def _link_matches(url: str) -> bool:
+    """Whether a link URL is a `dom` value that some technology matches."""
+    return url.startswith(("http://", "https://")) and bool(fingerprints().matches("dom", url))
+
+
+# The page's link URLs that match some technology, told apart by set operations: a site's
+# links repeat on every page and almost none match, so most pages skip their links at once.
+_MATCHING_LINKS = TextMemo(_link_matches)
+
+
 def scan_page(page: Page) -> tuple[Found, ...]:
-    """Every technology seen on the page, once per technology and channel; cached on the page."""
+    """Every technology seen on the page, once per technology and channel; cached on the page.
+
+    The values of `_page_sources`, in its order; a link whose URL matches nothing adds
+    nothing, so only the links whose URL is in `_MATCHING_LINKS` are scanned.
+    """
     cached = page.cache.get(_CACHE_KEY)
     if cached is not None:
         return cached  # type: ignore[return-value]
-    prints = fingerprints()
+    matches = fingerprints().matches
     seen: set[tuple[str, str]] = set()
     found: list[Found] = []
-    for channel, value, location in _page_sources(page):
+
+    def scan(channel: str, value: str, location: str) -> None:
         if not value:
-            continue
-        for match in prints.matches(channel, value):
+            return
+        for match in matches(channel, value):
             key = (match.technology.name, channel)
-            if key in seen:
-                continue
-            seen.add(key)
-            found.append(Found(match, location, value[:MAX_SOURCE_CHARS]))
+            if key not in seen:
+                seen.add(key)
+                found.append(Found(match, location, value[:MAX_SOURCE_CHARS]))
+
+    for src in page.script_srcs:
+        scan("script_src", src, "script")
+    for body in page.inline_scripts:
+        scan("inline", body, "script")
+    for src in page.iframes:
+        scan("iframe", src, "body")
+    for src in page.iframes:
+        scan("dom", src, "body")
+    for form in page.forms:
+        scan("dom", form.action, "form")
+        for _, name in form.fields:
+            scan("dom", name, "form")
+    matching = _MATCHING_LINKS.among(link_url_set(page))
+    for link in [link for link in page.links if link.url in matching] if matching else ():
+        scan("dom", link.url, link.region)
+    for key, value in page.meta.items():
+        scan("meta", f"{key}: {value}", "meta")
     result = tuple(found)
     page.cache[_CACHE_KEY] = result
     return result
@@ -324,3 +360,26 @@ def best_per_technology(found: tuple[Found, ...] | list[Found]) -> list[Found]:
         if name not in best or (not best[name].match.tracking_id and item.match.tracking_id):
             best[name] = item
     return list(best.values())
+
+
+def best_on_page(page: Page) -> list[Found]:
+    """`best_per_technology(scan_page(page))`, cached on the page: several rules ask (the
+    page is read-only and callers only iterate the list)."""
+    best = page.cache.get(_BEST_KEY)
+    if best is None:
+        page.cache[_BEST_KEY] = best = best_per_technology(scan_page(page))
+    return best  # type: ignore[return-value]
+
+
+MAX_QUOTE_MEMO = 4096
+_QUOTES: dict[str, str] = {}
+
+
+def quote(text: str) -> str:
+    """`clean_snippet(text)`, memoised (bounded): the rules quote a technology by its name
+    and the value that matched, which repeat on every page of a site."""
+    found = _QUOTES.get(text)
+    if found is None:
+        found = clean_snippet(text)
+        remember(_QUOTES, text, found, MAX_QUOTE_MEMO)
+    return found

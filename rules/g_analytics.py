@@ -19,38 +19,37 @@ from collections.abc import Iterator
 
 from auditor.items import Evidence
 from auditor.page import Page
-from auditor.text import clean_snippet
 from rules.base import Firm, RuleInfo
-from rules.fingerprints import fingerprints
+from rules.fingerprints import quote, scan_page
 
 INFO = RuleInfo(letter="g", slug="analytics-tag", version=1)
 COUNTED_CATEGORIES = frozenset(
     {"analytics", "tag-manager", "ad-conversion", "marketing-automation", "abm"}
 )
+# The channels that load a tracker, and how the evidence names them.
+LOADERS = {"script_src": "script src", "inline": "inline loader", "iframe": "iframe loader"}
 
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
-    prints = fingerprints()
+    """The loaders of `scan_page`'s script src, inline and iframe channels, first per
+    technology: `scan_page` scans those values first and in this order, keeping each
+    technology's first match per channel, so its first sighting of a technology in these
+    channels is the one a scan of the script srcs, inline scripts and iframes finds first
+    (and it shares the page's one scan with the other rules)."""
     seen: set[str] = set()
-    sources = (
-        [("script_src", src, "script") for src in page.script_srcs]
-        + [("inline", body, "script") for body in page.inline_scripts]
-        + [("iframe", src, "body") for src in page.iframes]
-    )
-    for channel, text, location in sources:
-        for match in prints.scan(channel, text):
-            tech = match.technology
-            if tech.category not in COUNTED_CATEGORIES or tech.name in seen:
-                continue
-            seen.add(tech.name)
-            label = f"{tech.name} {match.tracking_id}".strip()
-            where = "script src" if channel == "script_src" else f"{channel} loader"
-            yield Evidence(
-                letter=INFO.letter,
-                rule_id=INFO.rule_id,
-                value=label,
-                url=page.url,
-                location=location,
-                snippet=clean_snippet(f"{tech.name} loaded by {where}: {match.matched}"),
-                confidence=1.0,
-            )
+    for found in scan_page(page):
+        match = found.match
+        where = LOADERS.get(match.channel)
+        tech = match.technology
+        if where is None or tech.category not in COUNTED_CATEGORIES or tech.name in seen:
+            continue
+        seen.add(tech.name)
+        yield Evidence(
+            letter=INFO.letter,
+            rule_id=INFO.rule_id,
+            value=f"{tech.name} {match.tracking_id}".strip(),
+            url=page.url,
+            location=found.location,
+            snippet=quote(f"{tech.name} loaded by {where}: {match.matched}"),
+            confidence=1.0,
+        )

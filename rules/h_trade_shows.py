@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from auditor.items import Evidence
 from auditor.page import Page, remember
@@ -174,8 +175,16 @@ def _path(url: str) -> str:
 
 
 def is_legal_page(page: Page) -> bool:
-    """Privacy, terms and legal notices: boilerplate that mentions tools without showing them."""
-    return bool(LEGAL_PATH.search(_path(page.url)))
+    """Privacy, terms and legal notices: boilerplate that mentions tools without showing them.
+
+    Rules h, j, k and l all ask: the answer is kept on the page, with the URL it is for.
+    """
+    cached = page.cache.get("h-legal-page")
+    if cached is not None and cached[0] == page.url:  # type: ignore[index]
+        return cached[1]  # type: ignore[index,no-any-return]
+    legal = bool(LEGAL_PATH.search(_path(page.url)))
+    page.cache["h-legal-page"] = (page.url, legal)
+    return legal
 
 
 def near(hits: Sequence[Hit], start: int, end: int, before: int = WINDOW,
@@ -189,6 +198,14 @@ SENTENCE_MARKS = (". ", "? ", "! ", "; ")
 SENTENCE_REACH = 300  # look this far first: a sentence is seldom longer
 
 
+# A sentence mark (". ", "? ", "! " or "; "): the first from a position, and the last before
+# one (the greedy `.*` backs off from the end to the last mark: what the largest of the four
+# `rfind`s gives). re clamps a negative position to 0 where `str.find` counts from the end,
+# so negative offsets keep the plain searches.
+SENTENCE_MARK = re.compile(r"[.?!;] ")
+LAST_SENTENCE_MARK = re.compile(r".*[.?!;] ", re.DOTALL)
+
+
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around [start, end): what is said there is said together.
 
@@ -196,6 +213,21 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     only when none is that close: the nearest mark in the window is the nearest of all, and
     a page's text is long (tests/test_rules_speed_equivalence.py checks the two agree).
     """
+    if start < 0 or end < 0:
+        return _plain_sentence_bounds(text, start, end)
+    low = max(0, start - SENTENCE_REACH)
+    last = LAST_SENTENCE_MARK.match(text, low, start)
+    if last is None and low > 0:
+        last = LAST_SENTENCE_MARK.match(text, 0, start)
+    high = end + SENTENCE_REACH
+    stop = SENTENCE_MARK.search(text, end, high)
+    if stop is None and high < len(text):
+        stop = SENTENCE_MARK.search(text, end)
+    return (last.end() - 1 if last else 0), (stop.start() if stop else len(text))
+
+
+def _plain_sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """sentence_bounds with str.find's reading of negative offsets (never a hit's)."""
     low = max(0, start - SENTENCE_REACH) if start >= 0 else 0
     first = max(text.rfind(mark, low, start) for mark in SENTENCE_MARKS)
     if first < 0 and low > 0:
@@ -207,12 +239,48 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return first + 1, min(stops, default=len(text))
 
 
+# Every match of NEGATION holds one of these (not, never, no longer, …n't, ne, n'; jamais;
+# plus): where none is written, the pattern is not run.
+NEGATION_LITERALS = re.compile(r"no|ne|n'|jamais|plus")
+NEGATED_BEFORE, NEGATED_AFTER = 30, 40  # what `negated` reads either side of `start`
+MAX_NEGATED_MEMO = 4096
+_NEGATED: dict[tuple[str, int], bool] = {}
+
+
 def negated(folded: str, start: int) -> bool:
-    """A verb just after a negation: "not exhibiting", "n'exposerons pas"."""
-    before = folded[max(0, start - 30):start]
-    if NEGATION.search(before):
+    """A verb just after a negation: "not exhibiting", "n'exposerons pas".
+
+    Memoised (bounded) by the text it reads, NEGATED_BEFORE characters before `start` and
+    NEGATED_AFTER from it, and where `start` falls in it: a site's pages and a page's
+    repeated blocks ask again about the same words.
+    """
+    if start < 0:  # never a hit's; slices count a negative offset from the end
+        return bool(NEGATION.search(folded[0:start])) or (
+            folded[start:start + 40].split(" ", 3)[1:2] == ["pas"])
+    low = max(0, start - NEGATED_BEFORE)
+    key = (folded[low:start + NEGATED_AFTER], start - low)
+    found = _NEGATED.get(key)
+    if found is None:
+        found = _negated(folded, start)
+        remember(_NEGATED, key, found, MAX_NEGATED_MEMO)
+    return found
+
+
+def _negated(folded: str, start: int) -> bool:
+    low = max(0, start - NEGATED_BEFORE)
+    if NEGATION_LITERALS.search(folded, low, start) and NEGATION.search(folded[low:start]):
         return True
-    return folded[start:start + 40].split(" ", 3)[1:2] == ["pas"]
+    return _pas_second(folded, start)
+
+
+def _pas_second(folded: str, start: int) -> bool:
+    """The second space-separated word from `start` (within 40 characters) is "pas": what
+    `folded[start:start + 40].split(" ", 3)[1:2] == ["pas"]` says, without the split."""
+    stop = min(len(folded), start + NEGATED_AFTER)
+    space = folded.find(" ", start, stop)
+    if space < 0 or not folded.startswith("pas", space + 1, stop):
+        return False
+    return space + 4 == stop or folded[space + 4] == " "
 
 
 MAX_FIRM_MEMO = 1024
@@ -254,10 +322,17 @@ def by_firm(folded: str, start: int, end: int, firm: Firm, span: int = 80) -> bo
     return any(token in window for token in firm_tokens(firm))
 
 
+_START, _END = itemgetter(1), itemgetter(2)  # a Hit's start and end, for sorting
+
+
 def outermost(hits: Sequence[Hit]) -> list[Hit]:
-    """Drop hits inside a longer one: "SPIE Photonics West", not also "SPIE" and "Photonics West"."""
+    """Drop hits inside a longer one: "SPIE Photonics West", not also "SPIE" and "Photonics West".
+
+    Hits go by start, the longer first where two start together (two stable sorts: by end,
+    longest first, then by start give the order of the key (start, -end)).
+    """
     kept: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+    for hit in sorted(sorted(hits, key=_END, reverse=True), key=_START):
         if kept and hit.end <= kept[-1].end:
             continue
         kept.append(hit)
@@ -285,13 +360,35 @@ def event_name(page: Page, hit: Hit) -> str:
 
 
 def nearest_event(events: Sequence[Hit], start: int, end: int) -> Hit | None:
-    """The show a booth or verb refers to: the closest name before it, else just after it."""
-    candidates = near(events, start, end, before=220, after=90)
-    before = [e for e in candidates if e.end <= start]
-    if before:
-        return before[-1]
-    after = [e for e in candidates if e.start >= end]
-    return after[0] if after else None
+    """The show a booth or verb refers to: the closest name before it, else just after it.
+
+    One pass over the events near [start, end) (`near`'s window, 220 before and 90 after):
+    the last that ends before the span, else the first that starts after it.
+    """
+    low, high = start - 220, end + 90
+    before = after = None
+    for event in events:
+        if event.end > low and event.start <= high:
+            if event.end <= start:
+                before = event
+            elif after is None and event.start >= end:
+                after = event
+    return before if before is not None else after
+
+
+def other_near(hits: Sequence[Hit], start: int, end: int, before: int, after: int) -> bool:
+    """Some hit near [start, end) (as `near` says) that does not start where it starts."""
+    low, high = start - before, end + after
+    return any(hit.end > low and hit.start <= high and hit.start != start for hit in hits)
+
+
+def _beside_in_sentence(hits: Sequence[Hit], start: int, end: int, first: int,
+                        last: int) -> bool:
+    """Some hit near [start, end) (`near`'s default window), not overlapping it, that starts
+    within the sentence [first, last)."""
+    low, high = start - WINDOW, end + WINDOW
+    return any(hit.end > low and hit.start <= high and (hit.start >= end or hit.end <= start)
+               and first <= hit.start < last for hit in hits)
 
 
 def participations(page: Page, firm: Firm) -> list[Participation]:
@@ -313,8 +410,8 @@ def _participations(page: Page, firm: Firm) -> list[Participation]:
     if not (booths or invitations or verbs or events):
         return []
     show_words = find(page, SHOW_WORDS)
-    strong = sorted(events + show_words, key=lambda h: h.start)
-    context = sorted(strong + find(page, LOOSE_SHOW_WORDS), key=lambda h: h.start)
+    strong = sorted(events + show_words, key=_START)
+    context = sorted(strong + find(page, LOOSE_SHOW_WORDS), key=_START)
     folded = page.folded
     found: list[Participation] = []
     last_booth = -1
@@ -322,7 +419,7 @@ def _participations(page: Page, firm: Firm) -> list[Participation]:
         number = BOOTH_NUMBER.match(folded, hit.end)
         if not number or NOT_A_SHOW_BOOTH.search(folded[max(0, hit.start - 20):hit.start]):
             continue
-        if not any(c.start != hit.start for c in near(context, hit.start, hit.end, 250, 120)):
+        if not other_near(context, hit.start, hit.end, 250, 120):
             continue
         event = nearest_event(events, hit.start, hit.end)
         if event is not None and event.end <= last_booth < hit.start:
@@ -334,8 +431,7 @@ def _participations(page: Page, firm: Firm) -> list[Participation]:
         if negated(folded, hit.start):
             continue
         first, last = sentence_bounds(folded, hit.start, hit.end)
-        if not any((c.start >= hit.end or c.end <= hit.start) and first <= c.start < last
-                   for c in near(strong, hit.start, hit.end)):
+        if not _beside_in_sentence(strong, hit.start, hit.end, first, last):
             continue
         found.append(Participation("invitation", hit.start, hit.end,
                                    nearest_event(events, hit.start, hit.end), ""))
@@ -368,10 +464,31 @@ def describe(page: Page, item: Participation) -> str:
     return " ".join(parts)
 
 
+def described(page: Page, firm: Firm) -> list[tuple[Participation, str]]:
+    """Every participation with its value (`describe`), cached for rules h and i."""
+    cached = page.cache.get("h-described")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    found = [(item, describe(page, item)) for item in participations(page, firm)]
+    page.cache["h-described"] = found
+    return found
+
+
+def quote(page: Page, item: Participation) -> str:
+    """The snippet of a participation, cached by its span: rules h and i quote the same."""
+    quotes: dict[tuple[int, int], str] | None = page.cache.get("h-quotes")  # type: ignore[assignment]
+    if quotes is None:
+        quotes = page.cache["h-quotes"] = {}
+    key = (item.start, item.end)
+    found = quotes.get(key)
+    if found is None:
+        found = quotes[key] = snippet(page.text, item.start, item.end)
+    return found
+
+
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     seen: set[str] = set()
-    for item in participations(page, firm):
-        value = describe(page, item)
+    for item, value in described(page, firm):
         if value in seen:
             continue
         seen.add(value)
@@ -381,6 +498,6 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
             value=value,
             url=page.url,
             location="body",
-            snippet=snippet(page.text, item.start, item.end),
+            snippet=quote(page, item),
             confidence=0.9 if item.kind in ("booth-number", "invitation") else 0.8,
         )

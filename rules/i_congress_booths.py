@@ -27,9 +27,8 @@ from collections.abc import Iterator
 
 from auditor.items import Evidence
 from auditor.page import Page
-from auditor.text import snippet
 from rules.base import Firm, RuleInfo
-from rules.h_trade_shows import MAJOR_SET, Participation, describe, participations
+from rules.h_trade_shows import MAJOR_SET, Participation, described, quote
 
 INFO = RuleInfo(letter="i", slug="congress-booths", version=1)
 
@@ -62,11 +61,10 @@ def _at_congress(page: Page, item: Participation) -> float:
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     seen: set[str] = set()
-    for item in participations(page, firm):
+    for item, value in described(page, firm):  # rule h's, with its values and quotes
         confidence = _at_congress(page, item)
         if not confidence:
             continue
-        value = describe(page, item)
         if value in seen:
             continue
         seen.add(value)
@@ -76,6 +74,6 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
             value=value,
             url=page.url,
             location="body",
-            snippet=snippet(page.text, item.start, item.end),
+            snippet=quote(page, item),
             confidence=confidence,
         )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from auditor.items import Evidence
 from auditor.page import Page
@@ -33,6 +34,7 @@ from rules.h_trade_shows import (
     named_events,
     near,
     negated,
+    other_near,
     sentence_bounds,
 )
 from rules.keywords import Hit, declare, find
@@ -94,6 +96,10 @@ ONLINE = re.compile(r"\b(?:webinars?|webinaires?|webcasts?|podcasts?)\b")
 NEW_ITEM = re.compile(r"\b(?:by|par)\s+\w")
 ATTENDING = re.compile(r"\b(?:attend|attends|attended|attending|assist\w*|visit\w*|watch\w*|"
                        r"listen\w*|follow\w*|suivre|ecouter|see)\b[^.]{0,30}$")
+# Literals that every match of ONLINE, and of ATTENDING, holds: where none is written, the
+# pattern (whose leading \b keeps re from skipping ahead) is not run.
+ONLINE_LITERALS = re.compile(r"webina|webcast|podcast")
+ATTENDING_LITERALS = re.compile(r"attend|assist|visit|watch|listen|follow|suivre|ecouter|see")
 
 
 def _is_talk(page: Page, hit: Hit) -> bool:
@@ -114,25 +120,39 @@ def _is_talk(page: Page, hit: Hit) -> bool:
     if negated(folded, hit.start):
         return False
     first, last = sentence_bounds(folded, hit.start, hit.end)
-    if ONLINE.search(folded, first, last):
+    if ONLINE_LITERALS.search(folded, first, last) and ONLINE.search(folded, first, last):
         return False  # a webinar or webcast is not a talk at a conference
-    return not ATTENDING.search(folded[max(0, hit.start - 50):hit.start])
+    low = max(0, hit.start - 50)
+    return not (ATTENDING_LITERALS.search(folded, low, hit.start)
+                and ATTENDING.search(folded[low:hit.start]))
 
 
 def _event_for(page: Page, events: list[Hit], hit: Hit) -> Hit | None:
     """The congress a talk belongs to: the nearer named one, unless the next one starts a
     new item (a sentence end or another "by <speaker>" lies between)."""
-    candidates = near(events, hit.start, hit.end, 220, 120)
-    before = [e for e in candidates if e.end <= hit.start]
-    after = [e for e in candidates if e.start >= hit.end]
-    if not after:
-        return before[-1] if before else None
-    if not before:
-        return after[0]
-    between = page.folded[hit.end:after[0].start]
+    low, high = hit.start - 220, hit.end + 120  # `near`'s window, in one pass
+    before = after = None
+    for event in events:
+        if event.end > low and event.start <= high:
+            if event.end <= hit.start:
+                before = event  # the last one before
+            if after is None and event.start >= hit.end:
+                after = event  # the first one after
+    if after is None:
+        return before
+    if before is None:
+        return after
+    between = page.folded[hit.end:after.start]
     if hit.keyword in NEEDS_PERSON or ". " in between or NEW_ITEM.search(between):
-        return before[-1]
-    return after[0] if after[0].start - hit.end < hit.start - before[-1].end else before[-1]
+        return before
+    return after if after.start - hit.end < hit.start - before.end else before
+
+
+@lru_cache(maxsize=1024)
+def _kind(keyword: str) -> str:
+    """What a talk keyword names: poster, paper, keynote, short course or talk."""
+    kind = next((k for k in KINDS if k in keyword), "talk")
+    return KINDS.get(kind, kind)
 
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
@@ -143,14 +163,13 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     events = named_events(page)
     seen: set[str] = set()
     for hit in hits:
-        has_context = any(c.start != hit.start for c in near(context, hit.start, hit.end, 250, 250))
-        if not (has_context or near(events, hit.start, hit.end, 250, 250)):
+        if not (other_near(context, hit.start, hit.end, 250, 250)
+                or near(events, hit.start, hit.end, 250, 250)):
             continue
         if not _is_talk(page, hit):
             continue
         event = _event_for(page, events, hit)
-        kind = next((k for k in KINDS if k in hit.keyword), "talk")
-        kind = KINDS.get(kind, kind)
+        kind = _kind(hit.keyword)
         value = f"{kind} at {event_name(page, event)}" if event else f"conference {kind}"
         if value in seen:
             continue

@@ -21,13 +21,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 from urllib.parse import urlsplit
 
 from auditor.items import Evidence
 from auditor.page import Page
 from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
-from rules.documents import host_pattern, links_to, word_pattern
+from rules.documents import (
+    TextMemo,
+    Words,
+    heading_set,
+    host_pattern,
+    in_path,
+    links_to,
+)
 from rules.keywords import Hit, declare, find
 
 INFO = RuleInfo(letter="n", slug="publications", version=1)
@@ -77,9 +85,11 @@ JOURNALS = declare(
     fr=(),
 )
 # A page headed so lists papers (matched on titles and headings only, not on the text).
-HEADING = word_pattern(("publications", "publication", "scientific papers", "papers",
+HEADING = Words(("publications", "publication", "scientific papers", "papers",
                         "articles scientifiques", "publications scientifiques"))
-DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>,;]+")
+# `\b10\.…`, written with its literal first so that the search skips to each "10.": the
+# look-behind is the word boundary (no letter or digit before the "1").
+DOI = re.compile(r"10\.(?<!\w10\.)\d{4,9}/[^\s\"<>,;]+")
 CITATION_META = ("citation_doi", "citation_journal_title", "citation_conference_title",
                  "dc.identifier.doi")
 BLOG_PATH = re.compile(r"/(?:blog|blogue|blogs)/", re.IGNORECASE)
@@ -100,6 +110,8 @@ MIN_CITATIONS = 2  # DOIs, scholarly links and journal names together: one is a 
 SOURCES_REACH = 60
 SOURCES_WORDS = ("bibliograph", "references", "further reading", "sources", "see also",
                  "voir aussi", "lectures complementaires")
+# Headings that name publications, each searched once (a site repeats its headings).
+_NAMED_HEADINGS = TextMemo(lambda heading: HEADING.search(fold(heading)) is not None)
 
 
 def _scholarly_links(page: Page) -> list[str]:
@@ -115,25 +127,51 @@ def _scholarly_links(page: Page) -> list[str]:
     return found
 
 
-def _citations(page: Page, journals: list[Hit]) -> int:
-    dois = len(DOI.findall(page.folded)) if "doi" in page.folded else 0
-    return dois + len(_scholarly_links(page)) + len(journals)
+def _first_doi(page: Page) -> re.Match[str] | None:
+    """The first DOI of a page that names DOIs ("doi" in its text)."""
+    match = DOI.search(page.folded)  # cheaper than looking for "doi": few pages have "10."
+    return match if match is not None and "doi" in page.folded else None
 
 
-def _citation(page: Page, journals: list[Hit]) -> tuple[str, str] | None:
+def _cited_journals(page: Page) -> list[Hit]:
+    """The first journal names followed by a volume and a year ("Opt. Express 14, 2006").
+
+    Two at most: the rule asks for two journals, or two citations in all, and quotes the
+    first, so the others would change nothing.
+    """
+    cited = (
+        hit for hit in find(page, JOURNALS)
+        if CITATION_TAIL.match(page.folded[hit.end : hit.end + CITATION_REACH])
+    )
+    return list(islice(cited, max(MIN_JOURNALS, MIN_CITATIONS)))
+
+
+def _citations(page: Page, doi: re.Match[str] | None, links: list[str],
+               journals: list[Hit]) -> int:
+    dois = len(DOI.findall(page.folded)) if doi is not None else 0
+    return dois + len(links) + len(journals)
+
+
+def _citation(page: Page, doi: re.Match[str] | None, links: list[str],
+              journals: list[Hit]) -> tuple[str, str] | None:
     """(value, quote) of the first citation on the page: DOI, scholarly link or journals."""
-    if "10." in page.folded and "doi" in page.folded:
-        match = DOI.search(page.folded)
-        if match:
-            value = page.text[match.start() : match.end()].rstrip(".)")
-            return f"DOI {value}", snippet(page.text, match.start(), match.end())
-    links = _scholarly_links(page)
+    if doi is not None:
+        value = page.text[doi.start() : doi.end()].rstrip(".)")
+        return f"DOI {value}", snippet(page.text, doi.start(), doi.end())
     if links:
         return f"link {links[0]}", clean_snippet(f"scholarly link: {links[0]}")
     if len(journals) >= MIN_JOURNALS:
         hit = journals[0]
         return f"journal {page.text[hit.start:hit.end]}", snippet(page.text, hit.start, hit.end)
     return None
+
+
+def _publications_heading(page: Page) -> str:
+    """The title, else the first heading, that names publications; '' if none."""
+    if page.title and HEADING.search(fold(page.title)):
+        return page.title
+    named = _NAMED_HEADINGS.among(heading_set(page))
+    return next((h for h in page.headings if h in named), "") if named else ""
 
 
 def _in_bibliography(page: Page, hit: Hit) -> bool:
@@ -149,23 +187,19 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
         yield Evidence(INFO.letter, INFO.rule_id, f"paper hosted by the firm {doi}".strip(),
                        page.url, "meta", clean_snippet(f"citation meta: {title}"), 1.0)
         return
-    phrases = [hit for hit in find(page, PHRASES) if not _in_bibliography(page, hit)]
-    heading = "" if phrases else next(
-        (h for h in (page.title, *page.headings) if h and HEADING.search(fold(h))), "")
-    if not phrases and not heading:
+    phrase = next((hit for hit in find(page, PHRASES) if not _in_bibliography(page, hit)), None)
+    heading = "" if phrase else _publications_heading(page)
+    if not phrase and not heading:
         return
-    if BLOG_PATH.search(urlsplit(page.url).path) or "blog" in page.title.lower():
+    if in_path(page, BLOG_PATH) or "blog" in page.title.lower():
         return  # a blog post that quotes a study is not a publication
-    journals = [
-        hit for hit in find(page, JOURNALS)
-        if CITATION_TAIL.match(page.folded[hit.end : hit.end + CITATION_REACH])
-    ]
-    cited = _citation(page, journals)
-    if cited is None or _citations(page, journals) < MIN_CITATIONS:
+    doi, links, journals = _first_doi(page), _scholarly_links(page), _cited_journals(page)
+    cited = _citation(page, doi, links, journals)
+    if cited is None or _citations(page, doi, links, journals) < MIN_CITATIONS:
         return
     value, quote = cited
-    if phrases:
-        hit = phrases[0]
+    if phrase:
+        hit = phrase
         why = snippet(page.text, hit.start, hit.end)
         label = f"“{hit.keyword}”"
     else:

@@ -26,10 +26,17 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from auditor.items import Evidence
-from auditor.page import Link, Page
+from auditor.page import Link, Page, remember
 from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
-from rules.documents import Document, documents, kind_of, word_pattern
+from rules.documents import (
+    Document,
+    Words,
+    documents,
+    file_quote,
+    in_path,
+    kind_of,
+)
 from rules.keywords import Hit, contains, declare, find
 
 INFO = RuleInfo(letter="o", slug="technical-sheets", version=1)
@@ -64,8 +71,8 @@ NOTE_TITLE = declare(
     fr=("note d'application", "notes d'application", "note technique", "notes techniques",
         "livre blanc", "livres blancs"),
 )
-SHEET_WORDS = word_pattern(SHEETS.all)  # for titles and headings, faster than contains()
-NOTE_WORDS = word_pattern(NOTE_TITLE.all)
+SHEET_WORDS = Words(SHEETS.all)  # for titles and headings, faster than contains()
+NOTE_WORDS = Words(NOTE_TITLE.all)
 GATE = declare(
     "o-gate",
     en=("register to download", "registration required", "fill out the form", "fill in the form",
@@ -97,12 +104,29 @@ def _gated(page: Page) -> bool:
         if form.region == "body" and not NEWSLETTER.search(form.text)
         and any(kind == "email" or EMAIL_FIELD.search(name) for kind, name in form.fields)
     ]
-    scripted = any(marker in script for script in page.inline_scripts for marker in FORM_SCRIPTS)
-    if not forms and not scripted:
+    if not forms and not any(map(_form_script, page.inline_scripts)):
         return False
     if find(page, GATE):
         return True
     return any(contains(form.text, GATE) or DOWNLOAD.search(fold(form.text)) for form in forms)
+
+
+def _form_script(script: str) -> bool:
+    """A form builder's loader (HubSpot, Marketo, Pardot) in an inline script.
+
+    Memoised by the script's text (bounded): a site repeats its scripts on every page, and
+    the text was hashed already by the fingerprint scan, so the look-up costs less than the
+    four searches of a long script.
+    """
+    found = _FORM_SCRIPTS.get(script)
+    if found is None:
+        found = any(marker in script for marker in FORM_SCRIPTS)
+        remember(_FORM_SCRIPTS, script, found, MAX_SCRIPT_MEMO)
+    return found
+
+
+MAX_SCRIPT_MEMO = 256
+_FORM_SCRIPTS: dict[str, bool] = {}
 
 
 def _note_link(link: Link) -> bool:
@@ -133,13 +157,10 @@ def _content_chars(page: Page) -> int:
 
 def _file_finding(doc: Document, kind: str, why: str, confidence: float) -> Finding:
     ext = doc.name.rsplit(".", 1)[-1].upper() if "." in doc.name else "file"
-    text = doc.link.text if doc.link.text and doc.link.text != doc.name else ""
-    quote = f"{text} → {doc.name}" if text else doc.name
-    return (f"{kind} {ext} {doc.name}", doc.link.region, clean_snippet(f"{quote} ({why})"),
-            confidence)
+    return (f"{kind} {ext} {doc.name}", doc.link.region, file_quote(doc, why), confidence)
 
 
-def _files(page: Page, heading: str, hits: list[Hit]) -> Iterator[Finding]:
+def _files(page: Page, heading: Callable[[], str], hits: list[Hit]) -> Iterator[Finding]:
     """Document links that are technical sheets, by name or by what labels them."""
     count = 0
     for doc in documents(page):
@@ -149,9 +170,9 @@ def _files(page: Page, heading: str, hits: list[Hit]) -> Iterator[Finding]:
             found = _file_finding(doc, doc.kind, f"{doc.kind} named in {doc.matched}", 1.0)
         elif doc.kind:
             continue  # a manual, a certificate, a brochure: not a technical sheet
-        elif heading:
-            found = _file_finding(doc, kind_of(heading) or "technical sheet",
-                                  f"listed under “{heading}”", 0.8)
+        elif heading():
+            found = _file_finding(doc, kind_of(heading()) or "technical sheet",
+                                  f"listed under “{heading()}”", 0.8)
         elif hits and GENERIC_LINK.match(doc.link.text):
             hit = _labelled_by(page, hits, doc.link.text)
             if hit is None:
@@ -183,7 +204,7 @@ def _note_page(page: Page, gated: Callable[[], bool]) -> Finding | None:
     first = page.headings[0] if page.headings else page.title
     if not (NOTE_WORDS.search(fold(page.title)) or NOTE_WORDS.search(fold(first))):
         return None
-    if BLOG_PATH.search(urlsplit(page.url).path):
+    if in_path(page, BLOG_PATH):
         return None
     if _content_chars(page) < MIN_NOTE_CHARS and not gated():
         return None
@@ -193,19 +214,29 @@ def _note_page(page: Page, gated: Callable[[], bool]) -> Finding | None:
     return f"{kind} page “{page.title[:60]}”", "body", quote, 0.8
 
 
-def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
-    heading = next(
+def _sheet_heading(page: Page) -> str:
+    """The title, else the first heading, when it names technical sheets; '' if neither."""
+    return next(
         (h for h in (page.title, *page.headings[:1]) if h and SHEET_WORDS.search(fold(h))), "")
+
+
+def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     state: dict[str, bool] = {}
+    headed: list[str] = []
 
     def gated() -> bool:  # forms and scripts are read only for pages that offer something
         if "gated" not in state:
             state["gated"] = _gated(page)
         return state["gated"]
 
+    def heading() -> str:  # read only for unnamed files, or when no file is evidence
+        if not headed:
+            headed.append(_sheet_heading(page))
+        return headed[0]
+
     found = list(_files(page, heading, find(page, SHEETS)))
-    if not found and heading:
-        library = _library(page, firm, heading)
+    if not found and heading():
+        library = _library(page, firm, heading())
         found = [library] if library else []
     if not found:
         note = _note_page(page, gated)

@@ -18,14 +18,22 @@ magazine's issue on Issuu.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from auditor.items import Evidence
 from auditor.page import Page
 from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
-from rules.documents import Document, documents, host_pattern, kind_of, links_to, word_pattern
+from rules.documents import (
+    Document,
+    Words,
+    documents,
+    file_quote,
+    host_pattern,
+    kind_of,
+    links_to,
+)
 from rules.keywords import Hit, declare, find
 
 INFO = RuleInfo(letter="p", slug="brochures", version=1)
@@ -52,7 +60,7 @@ MENTION = declare(
         "prospectus", "plaquette", "plaquettes", "plaquette commerciale", "feuillet",
         "feuillets", "guide de produits", "guide des produits"),
 )
-MENTION_WORDS = word_pattern(MENTION.all)  # the same words in titles and headings
+MENTION_WORDS = Words(MENTION.all)  # the same words in titles and headings
 # An offer of the brochure itself: enough on its own.
 OFFER = declare(
     "p-offer",
@@ -73,13 +81,17 @@ OFFER = declare(
 
 def _file_evidence(doc: Document, page: Page, kind: str, why: str, confidence: float) -> Evidence:
     ext = doc.name.rsplit(".", 1)[-1].upper() if "." in doc.name else "file"
-    text = doc.link.text if doc.link.text and doc.link.text != doc.name else ""
-    quote = f"{text} → {doc.name}" if text else doc.name
     return Evidence(INFO.letter, INFO.rule_id, f"{kind} {ext} {doc.name}", page.url,
-                    doc.link.region, clean_snippet(f"{quote} ({why})"), confidence)
+                    doc.link.region, file_quote(doc, why), confidence)
 
 
-def _flipbooks(page: Page, firm: Firm, heading: str) -> Iterator[tuple[str, str, str]]:
+def _brochure_heading(page: Page) -> str:
+    """The title, else the first heading, when it names a brochure; '' if neither."""
+    return next(
+        (h for h in (page.title, *page.headings[:1]) if h and MENTION_WORDS.search(fold(h))), "")
+
+
+def _flipbooks(page: Page, firm: Firm, heading: Callable[[], str]) -> Iterator[tuple[str, str, str]]:
     """(url, location, text) of the firm's own flipbook brochures, embedded or linked.
 
     A flipbook service also hosts magazines: the account must bear the firm's name, or the
@@ -89,7 +101,7 @@ def _flipbooks(page: Page, firm: Firm, heading: str) -> Iterator[tuple[str, str,
 
     def own(url: str, text: str) -> bool:
         named = bool(label) and len(label) >= MIN_LABEL_CHARS and label in url.lower()
-        return named or bool(heading) or kind_of(f"{urlsplit(url).path} {text}") in KINDS
+        return named or bool(heading()) or kind_of(f"{urlsplit(url).path} {text}") in KINDS
 
     for src in page.iframes:
         if FLIPBOOKS.match(src) and own(src, ""):
@@ -111,8 +123,13 @@ def _near_mention(page: Page, docs: list[Document], mentions: list[Hit]) -> Docu
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     docs = documents(page)
-    heading = next(
-        (h for h in (page.title, *page.headings[:1]) if h and MENTION_WORDS.search(fold(h))), "")
+    headed: list[str] = []
+
+    def heading() -> str:  # read only for flipbooks and unnamed files
+        if not headed:
+            headed.append(_brochure_heading(page))
+        return headed[0]
+
     found = 0
     for doc in docs:
         if doc.kind in KINDS and found < MAX_FILES:
@@ -134,9 +151,9 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
     unnamed = [doc for doc in docs if not doc.kind]
     if not unnamed:
         return
-    if heading:
-        kind = "catalogue" if "catalog" in fold(heading) else "brochure"
-        yield _file_evidence(unnamed[0], page, kind, f"under “{heading}”", 0.8)
+    if heading():
+        kind = "catalogue" if "catalog" in fold(heading()) else "brochure"
+        yield _file_evidence(unnamed[0], page, kind, f"under “{heading()}”", 0.8)
         return
     mentions = find(page, MENTION)
     doc = _near_mention(page, unnamed, mentions) if mentions else None

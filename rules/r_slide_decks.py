@@ -21,7 +21,7 @@ from auditor.items import Evidence
 from auditor.page import Page
 from auditor.text import clean_snippet
 from rules.base import Firm, RuleInfo
-from rules.documents import documents, links_to
+from rules.documents import documents, file_quote, links_to
 
 INFO = RuleInfo(letter="r", slug="slide-decks", version=1)
 
@@ -47,11 +47,9 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
             continue
         found += 1
         ext = doc.name.rsplit(".", 1)[-1].upper() if "." in doc.name else "file"
-        text = doc.link.text if doc.link.text and doc.link.text != doc.name else ""
-        quote = f"{text} → {doc.name}" if text else doc.name
         why = "slide file" if doc.matched == "extension" else f"slides named in {doc.matched}"
         yield Evidence(INFO.letter, INFO.rule_id, f"slides {ext} {doc.name}", page.url,
-                       doc.link.region, clean_snippet(f"{quote} ({why})"),
+                       doc.link.region, file_quote(doc, why),
                        1.0 if doc.matched == "extension" else 0.8)
     for src in page.iframes:
         service = _slide_service(src)

@@ -24,7 +24,14 @@ from auditor.items import Evidence
 from auditor.page import Page
 from auditor.text import clean_snippet, fold, snippet
 from rules.base import Firm, RuleInfo
-from rules.documents import careers_page, careers_page_url, found_in, links_named, negated
+from rules.documents import (
+    careers_page,
+    careers_page_url,
+    heading_set,
+    links_named,
+    negated,
+    searched,
+)
 from rules.keywords import Hit, declare, find
 
 INFO = RuleInfo(letter="v", slug="customer-training", version=1)
@@ -89,24 +96,43 @@ def _about_staff(start: int, end: int, staff: list[Hit]) -> bool:
     return any(start - STAFF_WINDOW <= s.start <= end + STAFF_WINDOW for s in staff)
 
 
+def _section_headings(page: Page) -> list[str]:
+    """Short headings that may name a training section (`SECTION_HINT`), in page order."""
+    hinted = searched(SECTION_HINT).among(heading_set(page))
+    if not hinted:
+        return []
+    return [h for h in page.headings if h in hinted and len(h) <= MAX_SECTION_CHARS]
+
+
+def _offer(page: Page, offers: list[Hit]) -> Evidence | None:
+    """The first offer of training that is neither about staff nor negated."""
+    staff = find(page, STAFF)
+    for hit in offers:
+        if hit.lang == "fr" and page.lang == "en":
+            continue
+        if _about_staff(hit.start, hit.end, staff):
+            continue
+        if negated(page.folded, hit.start, hit.end):
+            continue
+        return Evidence(INFO.letter, INFO.rule_id, f"“{hit.keyword}”", page.url, "body",
+                        snippet(page.text, hit.start, hit.end), 0.9)
+    return None
+
+
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
+    # The section links and headings are looked for only when no offer is evidence.
     offers = find(page, OFFER)
-    named = list(links_named(page, SECTION_HINT))
-    headings = [h for h in page.headings
-                if len(h) <= MAX_SECTION_CHARS and found_in(SECTION_HINT, h)]
-    if not (offers or named or headings) or careers_page(page):
-        return
     if offers:
-        staff = find(page, STAFF)
-        for hit in offers:
-            if hit.lang == "fr" and page.lang == "en":
-                continue
-            if _about_staff(hit.start, hit.end, staff):
-                continue
-            if negated(page.folded, hit.start, hit.end):
-                continue
-            yield Evidence(INFO.letter, INFO.rule_id, f"“{hit.keyword}”", page.url, "body",
-                           snippet(page.text, hit.start, hit.end), 0.9)
+        if careers_page(page):
+            return
+        found = _offer(page, offers)
+        if found is not None:
+            yield found
+            return
+        named, headings = list(links_named(page, SECTION_HINT)), _section_headings(page)
+    else:
+        named, headings = list(links_named(page, SECTION_HINT)), _section_headings(page)
+        if not (named or headings) or careers_page(page):
             return
     french = page.lang != "en"
     for link in named:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from auditor.items import Evidence
@@ -76,6 +77,13 @@ STANDARD = re.compile(
     r"|0\d{1,4}(?:[\s.]\d{2,4}){2,4}"  # national trunk prefix: 056 18 59 50, 01 23 45 67 89
     r")(?![\w-]|[\s.]\d)"  # not inside a longer run of digit groups (a hex dump, a table)
 )
+# Where a STANDARD match may start: each of its branches starts with "+", "(" or an ASCII
+# digit (its lookahead's `\d` admits more), then its two lookbehinds moved one character
+# later. Led by an ASCII class, the engine skips to candidates with its fast scan, where
+# STANDARD itself is tried at every position of a zone.
+_STANDARD_START = re.compile(r"[+(0-9](?<![\w+/.-][\s\S])(?<!\d\s[\s\S])")
+_NON_DIGIT = re.compile(r"\D")
+MEMO_SIZE = 4096  # numbers, and texts around them, that a site repeats on every page
 _TIME = r"\d{1,2}(?:\s?h\s?\d{2}|\s?h\b|:\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)?"
 # "8 h 30 à 17 h", "09:00 – 13:00", "9 am to 5 pm", with a time zone when one follows.
 TIME_RANGE = re.compile(
@@ -89,22 +97,31 @@ HOST_WORDS = ("heberg", "hosting", "hosted by", "web host")
 _SEQUENCES = ("1234567", "2345678", "3456789", "9876543", "0000000")
 
 
+@lru_cache(maxsize=MEMO_SIZE)  # a pure function of a number that repeats on every page
 def is_placeholder(number: str) -> bool:
     """Obvious placeholders: one repeated digit, 123-456-7890, 555-555-5555, 01 23 45 67 89."""
-    digits = re.sub(r"\D", "", number)
+    digits = _NON_DIGIT.sub("", number)
     core = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     if len(set(core)) <= 1 or any(seq in digits for seq in _SEQUENCES):
         return True
     return len(core) == 10 and core[3:6] == "555" and core[6:] == "5555"
 
 
+@lru_cache(maxsize=MEMO_SIZE)
+def _key(number: str) -> str:
+    """The last ten digits: one number however it is written."""
+    return _NON_DIGIT.sub("", number)[-10:]
+
+
+@lru_cache(maxsize=MEMO_SIZE)
 def _digits_ok(number: str) -> bool:
-    count = sum(c.isdigit() for c in number)
+    count = sum(map(str.isdigit, number))
     if number.startswith("0"):  # national format: 056 18 59 50, 01 23 45 67 89
         return 9 <= count <= 11
     return 8 <= count <= 15
 
 
+@lru_cache(maxsize=MEMO_SIZE)  # the hours in a site's footer repeat on every page
 def _hours_from(text: str) -> str:
     """Days and time ranges at the start of `text`, up to the last range: "lundi au … 17 h"."""
     ranges = [m for m in TIME_RANGE.finditer(text) if any(c.isdigit() for c in m.group())]
@@ -123,10 +140,9 @@ def _hours(page: Page, start: int, end: int, hours: list[Hit]) -> str:
         if stated:
             return stated
     if start >= 0:  # "You can normally reach us 09:00 – 13:00 and 14:00 – 19:00 CET"
-        after = page.text[end : end + HOURS_REACH]
-        first = TIME_RANGE.search(after)
-        if first:
-            return _hours_from(after[first.start() : first.start() + HOURS_SPAN])
+        stated = _hours_after(page.text[end : end + HOURS_REACH])
+        if stated is not None:
+            return stated
     for hit in near or hours:
         if hit.keyword in ROUND_THE_CLOCK:
             return page.text[hit.start : hit.end]
@@ -135,6 +151,15 @@ def _hours(page: Page, start: int, end: int, hours: list[Hit]) -> str:
         if stated:
             return stated
     return ""
+
+
+@lru_cache(maxsize=MEMO_SIZE)  # a pure function of the text after a number (a footer's)
+def _hours_after(after: str) -> str | None:
+    """The hours from the first time range in `after`; None when it has none."""
+    first = TIME_RANGE.search(after)
+    if first is None:
+        return None
+    return _hours_from(after[first.start() : first.start() + HOURS_SPAN])
 
 
 def _zones(page: Page) -> list[tuple[int, int]]:
@@ -187,8 +212,24 @@ def _text_numbers(page: Page) -> Iterator[tuple[str, int, int, float]]:
 def _standard_numbers(page: Page) -> Iterator[tuple[str, int, int, float]]:
     """(number, start, end, confidence) of unlabelled numbers in a standard format."""
     for start, end in _zones(page):
-        for match in STANDARD.finditer(page.text, max(0, start), end):
+        for match in _standard_matches(page.text, max(0, start), end):
             yield match.group(), match.start(), match.end(), 0.7
+
+
+def _standard_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """`STANDARD.finditer(text, start, end)`, STANDARD tried only where it may start.
+
+    No position before the next _STANDARD_START candidate can start a match, and the
+    lookbehinds of both see the text before `start` alike, so the matches are the same.
+    """
+    pos = start
+    while (candidate := _STANDARD_START.search(text, pos, end)) is not None:
+        match = STANDARD.match(text, candidate.start(), end)
+        if match is None:
+            pos = candidate.start() + 1
+        else:
+            yield match
+            pos = match.end()
 
 
 def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
@@ -198,7 +239,7 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
         number = unquote(link.url[4:]).strip()
         written = PHONE.search(link.text) if link.text else None
         shown = written.group() if written and _digits_ok(written.group()) else number
-        key = re.sub(r"\D", "", number)[-10:]
+        key = _key(number)
         if key in seen or not _digits_ok(number) or is_placeholder(number):
             continue
         if "fax" in link.text.lower() or "téléc" in link.text.lower():
@@ -216,7 +257,7 @@ def detect(page: Page, firm: Firm) -> Iterator[Evidence]:
         if scan is _standard_numbers and seen:
             return  # unlabelled numbers only when no labelled one was found
         for number, start, end, confidence in scan(page):
-            key = re.sub(r"\D", "", number)[-10:]
+            key = _key(number)
             if key in seen or not _digits_ok(number) or is_placeholder(number):
                 continue
             before = page.folded[max(0, start - FAX_REACH) : start]

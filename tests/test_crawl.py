@@ -191,8 +191,8 @@ def test_rules_batch_of_one_stores_the_same_evidence(crawled, fixture_sites, tmp
     full_db = crawled[0]
     for sql in ("SELECT firm_id, status, pages FROM firms ORDER BY firm_id",
                 "SELECT url, lang, title FROM pages ORDER BY url",
-                "SELECT firm_id, letter, rule_id, value, url, location, snippet, confidence "
-                "FROM evidence ORDER BY url, id"):
+                ("SELECT firm_id, letter, rule_id, value, url, location, snippet, confidence "
+                 "FROM evidence ORDER BY url, id")):
         assert rows(db, sql) == rows(full_db, sql)
     assert rows(db, "SELECT count(*) FROM evidence")[0][0] > 0
 

@@ -247,3 +247,22 @@ def test_links_named_and_found_in_match_the_plain_searches() -> None:
     for i in range(documents.MAX_SEARCHED + 10):
         documents.found_in(words, f"page {i}")
     assert len(documents._SEARCHED) <= documents.MAX_SEARCHED
+
+
+# ---- auditor/text.py: clean_snippet leaves clean text as it is ----------------------------
+
+def _plain_clean_snippet(text: str, width: int = 160) -> str:
+    text = " ".join(re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def test_clean_snippet_matches_the_plain_version() -> None:
+    from auditor.text import clean_snippet
+
+    rng = random.Random(RNG_SEED)  # noqa: S311 - test inputs, not secrets
+    alphabet = "ab é. " + "\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u2028\u3000\x00\x7f\u200b"
+    for _ in range(5000):
+        text = _random_text(rng, alphabet if rng.random() < 0.5 else "ab é. ",
+                            rng.randint(0, 200))
+        assert clean_snippet(text) == _plain_clean_snippet(text), repr(text)
+        assert clean_snippet(text, 20) == _plain_clean_snippet(text, 20), repr(text)
