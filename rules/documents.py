@@ -341,21 +341,6 @@ def links_named(page: Page, words: re.Pattern[str]) -> Iterator[Link]:
     return (link for link in page.links if link.text and link.text in texts)
 
 
-def found_in(pattern: re.Pattern[str], text: str) -> bool:
-    """`pattern.search(text)`, memoised (bounded) for the short texts a site repeats: link
-    URLs and texts, headings."""
-    key = (pattern.pattern, pattern.flags, text)  # a pattern's own hash reads its whole code
-    found = _SEARCHED.get(key)
-    if found is None:
-        found = pattern.search(text) is not None
-        if len(text) <= MAX_SEARCHED_CHARS:
-            remember(_SEARCHED, key, found, MAX_SEARCHED)
-    return found
-
-
-_SEARCHED: dict[tuple[str, int, str], bool] = {}
-
-
 def host_pattern(hosts: tuple[str, ...]) -> re.Pattern[str]:
     """`https://(www.)issuu.com/…` for any of the hosts, as one pattern."""
     names = "|".join(re.escape(host) for host in hosts)

@@ -337,11 +337,11 @@ class AuditSpider(scrapy.Spider):
                 self._stat("auditor/binary_as_html")
             else:
                 links = self._read_page(firm, response, item)
-        if self.unjudged and self.unjudged[-1][0] is item:
-            if len(self.unjudged) >= self.judge_batch:
-                yield from self.judge_pending()
-        else:
-            yield item  # nothing for the rules to read
+        held = bool(self.unjudged) and self.unjudged[-1][0] is item  # waits for its batch
+        if not held:
+            yield item  # nothing for the rules to read (not HTML, stored already, unreadable)
+        elif len(self.unjudged) >= self.judge_batch:
+            yield from self.judge_pending()
         yield from self._follow(firm, links, depth + 1)
         yield from self._release(firm)
 

@@ -229,7 +229,7 @@ def test_owns_url_memo_matches_the_plain_test() -> None:
     assert len(base._OWNED) <= base.MAX_OWNED_MEMO
 
 
-def test_links_named_and_found_in_match_the_plain_searches() -> None:
+def test_links_named_and_text_memo_match_the_plain_searches() -> None:
     from rules import v_customer_training
 
     words = v_customer_training.SECTION_HINT
@@ -242,11 +242,15 @@ def test_links_named_and_found_in_match_the_plain_searches() -> None:
         blob) else []
     for _ in range(2):
         assert list(documents.links_named(page, words)) == plain
+        memo = documents.searched(words)
+        assert memo.among(frozenset(texts)) == {t for t in texts if words.search(t)}
         for text in texts:
-            assert documents.found_in(words, text) == bool(words.search(text))
+            assert bool(memo.among(frozenset([text]))) == bool(words.search(text))
+    memo = documents.searched(words)
     for i in range(documents.MAX_SEARCHED + 10):
-        documents.found_in(words, f"page {i}")
-    assert len(documents._SEARCHED) <= documents.MAX_SEARCHED
+        memo.among(frozenset([f"page {i}"]))
+    assert len(memo.seen) <= documents.MAX_SEARCHED
+    assert memo.among(frozenset(texts)) == {t for t in texts if words.search(t)}
 
 
 # ---- auditor/text.py: clean_snippet leaves clean text as it is ----------------------------
